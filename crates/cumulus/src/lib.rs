@@ -1,0 +1,29 @@
+//! # cumulus
+//!
+//! Chunked, out-of-core weather data in Rust, and the facade of the cumulus teaching kit:
+//! `use cumulus::prelude::*` is the API the book teaches.
+//!
+//! What works today:
+//!
+//! - [`data_gen`]: the synthetic ERA5-like data generator (`cumulus gen`, `era5-gen`).
+//! - [`store`]: writing Zarr v2/v3 stores with consolidated metadata.
+//!
+//! The lazy engine (`cumulus-chunked`), labeled arrays (`cumulus-labeled`), reading stores,
+//! plots, the dashboard, batches and skill scores arrive with their issues; see
+//! `ARCHITECTURE.md`.
+//!
+//! ```
+//! use cumulus::prelude::*;
+//! let cfg = GenConfig::preset(Preset::Tiny, "data/tiny");
+//! assert_eq!(cfg.years, vec![2019, 2020, 2021]);
+//! assert_eq!(store_name(2019), "era5_2019_10N40N_100E140E.zarr");
+//! ```
+
+pub use cumulus_data_gen as data_gen;
+pub use cumulus_store as store;
+
+/// The names the book and the notebooks use.
+pub mod prelude {
+    pub use cumulus_data_gen::{GenConfig, Preset, Variable, generate, store_name};
+    pub use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
+}

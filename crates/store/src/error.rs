@@ -1,0 +1,92 @@
+//! The error type of the store crate.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while writing a store. Each variant names the store and,
+/// where there is one, the variable and chunk, and says what was expected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The target exists and the write mode does not allow replacing it.
+    #[error("store {path} already exists; choose another path or overwrite it explicitly")]
+    AlreadyExists {
+        /// The store path.
+        path: PathBuf,
+    },
+    /// A file-system operation failed.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done ("create folder", "rename", ...).
+        action: &'static str,
+        /// The path it was done to.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An array was declared twice.
+    #[error("store {store}: variable {variable:?} is declared twice")]
+    DuplicateVariable {
+        /// The store path.
+        store: PathBuf,
+        /// The variable name.
+        variable: String,
+    },
+    /// A variable name was used that the store does not have.
+    #[error("store {store}: no variable {variable:?}; the store has {known:?}")]
+    UnknownVariable {
+        /// The store path.
+        store: PathBuf,
+        /// The name asked for.
+        variable: String,
+        /// The names that exist.
+        known: Vec<String>,
+    },
+    /// An array specification is inconsistent.
+    #[error("store {store}: variable {variable:?}: {reason}")]
+    InvalidSpec {
+        /// The store path.
+        store: PathBuf,
+        /// The variable name.
+        variable: String,
+        /// What is wrong, with the values involved.
+        reason: String,
+    },
+    /// A chunk was written with the wrong index or the wrong number of elements.
+    #[error("store {store}: variable {variable:?}, chunk {chunk:?}: {reason}")]
+    BadChunk {
+        /// The store path.
+        store: PathBuf,
+        /// The variable name.
+        variable: String,
+        /// The chunk index.
+        chunk: Vec<u64>,
+        /// What was expected.
+        reason: String,
+    },
+    /// zarrs rejected the metadata we wrote or failed to encode or store a chunk.
+    #[error("store {store}: variable {variable:?}: zarr error: {message}")]
+    Zarr {
+        /// The store path.
+        store: PathBuf,
+        /// The variable name.
+        variable: String,
+        /// zarrs' own message.
+        message: String,
+    },
+    /// Metadata could not be read back as JSON while consolidating.
+    #[error("store {store}: metadata file {file} is not valid JSON: {source}")]
+    Json {
+        /// The store path.
+        store: PathBuf,
+        /// The metadata file.
+        file: String,
+        /// The parser's error.
+        source: serde_json::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io { action, path: path.into(), source }
+    }
+}

@@ -1,0 +1,49 @@
+//! # cumulus-store
+//!
+//! Zarr storage for cumulus, built on [zarrs](https://zarrs.dev). This crate plays the part of
+//! zarr-python and netCDF4 in the workshop.
+//!
+//! What exists today is the **writing side** that the data generator needs:
+//!
+//! - [`StoreWriter`] creates a Zarr group in format 2 (the workshop's choice) or 3, with one
+//!   array per [`ArraySpec`], CF attributes and xarray's dimension names, writes chunks from
+//!   many threads at once, and writes consolidated metadata last.
+//! - The store is built under a `<name>.partial` folder and renamed into place only by
+//!   [`StoreWriter::finish`], so an interrupted write never leaves a store that looks complete.
+//! - [`Compressor`] names the codecs the class compares (Blosc zstd, Blosc lz4, gzip, none).
+//!
+//! Reading (`open_zarr`, `open_mfdataset`), NetCDF and `to_zarr` from lazy data come with
+//! issue 6.
+//!
+//! ```
+//! use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("demo.zarr");
+//! let mut w = StoreWriter::create(&path, ZarrFormat::V2, WriteMode::Create)?;
+//! w.add_array(
+//!     ArraySpec::new("x", DType::F32, &[("time", 4), ("latitude", 3)])
+//!         .with_chunks(&[2, 3])
+//!         .with_compressor(Compressor::blosc_zstd(3))
+//!         .with_attr("units", "K"),
+//! )?;
+//! w.write_chunk("x", &[0, 0], &[1.0_f32, 2., 3., 4., 5., 6.])?;
+//! w.write_chunk("x", &[1, 0], &[7.0_f32, 8., 9., 10., 11., 12.])?;
+//! let path = w.finish()?;
+//! assert!(path.join(".zmetadata").exists());
+//! assert!(path.join("x/1.0").exists());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod codec;
+mod consolidate;
+mod error;
+mod spec;
+mod usage;
+mod writer;
+
+pub use codec::{Compressor, Shuffle};
+pub use error::StoreError;
+pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
+pub use usage::disk_usage;
+pub use writer::{StoreWriter, WriteMode, partial_path};
