@@ -7,7 +7,7 @@
 //! zarr-python 2.
 //!
 //! - [`model`] documents the physics, formula by formula.
-//! - [`noise`](crate) is counter-based: every value depends only on the seed and on its
+//! - The noise is counter-based: every value depends only on the seed and on its
 //!   coordinates, so the bytes do not depend on the thread count, and the first N days are
 //!   the same whatever the last day is.
 //! - Chunks are generated and written in parallel with bounded memory (one chunk column of all

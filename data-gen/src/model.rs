@@ -1,7 +1,7 @@
 //! The physical model: how each variable depends on place, height, time and chance.
 //!
 //! It follows the Python peer's `make_data.py` formula by formula, so that both stacks teach
-//! the same picture, with a counter-based random source ([`crate::noise`]) instead of NumPy's
+//! the same picture, with a counter-based random source instead of NumPy's
 //! streams. Let `y = (lat − 10) / 30` (0 at 10°N, 1 at 40°N), `p = level / 1000`,
 //! `season = cos(2π (doy − 196) / 365.25)` (+1 in mid-July), local solar hour
 //! `h = utc + lon / 15`, `diurnal = cos(2π (h − 14) / 24)` (+1 at 14 LST),

@@ -1,0 +1,59 @@
+//! Prints what the Rust side sees in a generated store, as JSON: sizes, chunks, attributes,
+//! coordinates and spot values, read back with zarrs. CI compares it with what xarray reads.
+//!
+//! ```sh
+//! cargo run -p cumulus-data-gen --example describe_store -- data/era5_2019_10N40N_100E140E.zarr
+//! ```
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use zarrs::array::{Array, ArraySubset};
+use zarrs::filesystem::FilesystemStore;
+
+fn main() -> anyhow::Result<()> {
+    let path = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: describe_store STORE"))?;
+    let store = Arc::new(FilesystemStore::new(&path)?);
+    let mut vars = serde_json::Map::new();
+    for name in cumulus_data_gen::Variable::ALL.map(|v| v.name()) {
+        let a = Array::open(store.clone(), &format!("/{name}"))?;
+        let shape = a.shape().to_vec();
+        let data: Vec<f32> = a.retrieve_array_subset(&ArraySubset::new_with_shape(shape.clone()))?;
+        // Spot values at a fixed stride through the flattened array, with their indices.
+        let mut spots = vec![];
+        for n in (0..data.len()).step_by(data.len() / 7 + 1) {
+            let mut idx = vec![0u64; shape.len()];
+            let mut rest = n as u64;
+            for d in (0..shape.len()).rev() {
+                idx[d] = rest % shape[d];
+                rest /= shape[d];
+            }
+            spots.push(json!({"index": idx, "value": data[n]}));
+        }
+        let mean = data.iter().map(|&x| f64::from(x)).sum::<f64>() / data.len() as f64;
+        let chunks = a.chunk_shape(&vec![0; shape.len()])?.iter().map(|c| c.get()).collect::<Vec<_>>();
+        vars.insert(
+            name.to_owned(),
+            json!({"shape": shape, "chunks": chunks, "attributes": a.attributes(), "mean": mean, "spots": spots}),
+        );
+    }
+    let read_f32 = |name: &str| -> anyhow::Result<Vec<f32>> {
+        let a = Array::open(store.clone(), &format!("/{name}"))?;
+        Ok(a.retrieve_array_subset(&ArraySubset::new_with_shape(a.shape().to_vec()))?)
+    };
+    let time = Array::open(store.clone(), "/time")?;
+    let hours: Vec<i64> = time.retrieve_array_subset(&ArraySubset::new_with_shape(time.shape().to_vec()))?;
+    let level = Array::open(store.clone(), "/level")?;
+    let levels: Vec<i32> = level.retrieve_array_subset(&ArraySubset::new_with_shape(level.shape().to_vec()))?;
+    let out = json!({
+        "store": path,
+        "time_hours_since_1900": hours,
+        "time_attributes": Value::Object(time.attributes().clone()),
+        "level": levels,
+        "latitude": read_f32("latitude")?,
+        "longitude": read_f32("longitude")?,
+        "variables": vars,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
