@@ -1,5 +1,5 @@
-//! The floor under the generator: how long it takes just to *make* the values of one day of
-//! the full grid, and just to *compress* them with the workshop's codec (Blosc zstd-3 bit
+//! The floor under the generator: how long it takes just to *make* the values of DAYS days
+//! (default 2, from 1 June) of the full grid, held in memory, and just to *compress* them with the workshop's codec (Blosc zstd-3 bit
 //! shuffle, in memory, no files), on all threads.
 //!
 //! ```sh
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use cumulus_data_gen::model::{Block, Model};
-use cumulus_data_gen::{DEFAULT_SEED, Grid, MonthDay, Variable, time_axis};
+use cumulus_data_gen::{DEFAULT_SEED, GenConfig, Grid, MonthDay, Preset, Variable, time_axis};
 use rayon::prelude::*;
 use zarrs::array::Array;
 use zarrs::storage::store::MemoryStore;
@@ -19,7 +19,8 @@ use zarrs::storage::{StoreKey, WritableStorageTraits};
 fn main() -> anyhow::Result<()> {
     let days: u32 = std::env::args().nth(1).map_or(Ok(2), |d| d.parse())?;
     let grid = Grid::new(0.25)?;
-    let hours = time_axis(2019, MonthDay::new(6, 1), MonthDay::new(6, days))?;
+    let last = GenConfig::preset(Preset::Demo, "unused").with_days(days)?.last;
+    let hours = time_axis(2019, MonthDay::new(6, 1), last)?;
     let model = Model::new(DEFAULT_SEED);
     let units: Vec<(usize, usize, usize)> =
         (0..hours.len().div_ceil(24)).flat_map(|a| (0..3).flat_map(move |b| (0..4).map(move |c| (a, b, c)))).collect();

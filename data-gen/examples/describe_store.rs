@@ -8,17 +8,27 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use zarrs::array::{Array, ArraySubset};
+use zarrs::array::{Array, ArraySubset, Element, FromArrayBytes};
 use zarrs::filesystem::FilesystemStore;
+
+/// Opens one array of the store and reads it whole.
+fn read_all<T>(store: &Arc<FilesystemStore>, name: &str) -> anyhow::Result<(Array<FilesystemStore>, Vec<T>)>
+where
+    T: Element,
+    Vec<T>: FromArrayBytes,
+{
+    let a = Array::open(store.clone(), &format!("/{name}"))?;
+    let data = a.retrieve_array_subset(&ArraySubset::new_with_shape(a.shape().to_vec()))?;
+    Ok((a, data))
+}
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: describe_store STORE"))?;
     let store = Arc::new(FilesystemStore::new(&path)?);
     let mut vars = serde_json::Map::new();
     for name in cumulus_data_gen::Variable::ALL.map(|v| v.name()) {
-        let a = Array::open(store.clone(), &format!("/{name}"))?;
+        let (a, data) = read_all::<f32>(&store, name)?;
         let shape = a.shape().to_vec();
-        let data: Vec<f32> = a.retrieve_array_subset(&ArraySubset::new_with_shape(shape.clone()))?;
         // Spot values at a fixed stride through the flattened array, with their indices.
         let mut spots = vec![];
         for n in (0..data.len()).step_by(data.len() / 7 + 1) {
@@ -37,21 +47,15 @@ fn main() -> anyhow::Result<()> {
             json!({"shape": shape, "chunks": chunks, "attributes": a.attributes(), "mean": mean, "spots": spots}),
         );
     }
-    let read_f32 = |name: &str| -> anyhow::Result<Vec<f32>> {
-        let a = Array::open(store.clone(), &format!("/{name}"))?;
-        Ok(a.retrieve_array_subset(&ArraySubset::new_with_shape(a.shape().to_vec()))?)
-    };
-    let time = Array::open(store.clone(), "/time")?;
-    let hours: Vec<i64> = time.retrieve_array_subset(&ArraySubset::new_with_shape(time.shape().to_vec()))?;
-    let level = Array::open(store.clone(), "/level")?;
-    let levels: Vec<i32> = level.retrieve_array_subset(&ArraySubset::new_with_shape(level.shape().to_vec()))?;
+    let (time, hours) = read_all::<i64>(&store, "time")?;
+    let (_, levels) = read_all::<i32>(&store, "level")?;
     let out = json!({
         "store": path,
         "time_hours_since_1900": hours,
         "time_attributes": Value::Object(time.attributes().clone()),
         "level": levels,
-        "latitude": read_f32("latitude")?,
-        "longitude": read_f32("longitude")?,
+        "latitude": read_all::<f32>(&store, "latitude")?.1,
+        "longitude": read_all::<f32>(&store, "longitude")?.1,
         "variables": vars,
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
