@@ -1,0 +1,448 @@
+//! The physical plan: one task per piece of work on one chunk.
+//!
+//! [`TaskGraph::build`] lowers optimized plan nodes into tasks:
+//! - a **fused** task produces one output chunk by pulling its region through a pipeline of
+//!   reads, selections and elementwise operations (dask's blockwise fusion);
+//! - a reduction becomes, per output chunk, **partial** tasks (one per input chunk along the
+//!   reduced axes), a tree of **combine** tasks with a bounded fan-in, and an **aggregate** task
+//!   at the root — generated in post-order, so running tasks in id order finishes each subtree
+//!   early and frees its inputs (the idea of `dask.order`);
+//! - a grouped reduction is the same map-reduce with per-group states (flox's "map-reduce");
+//! - `map_blocks` is one task per chunk.
+//!
+//! Stages shared by several outputs are lowered once (`compute_many`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use crate::chunks::{Region, grid_indices};
+use crate::kernels::reduce::Reduction;
+use crate::plan::eval::{StageKey, stage_deps};
+use crate::plan::node::{BlockFn, NodeRef, Op};
+
+/// What a task does.
+#[derive(Clone)]
+pub(crate) enum Action {
+    /// Pull `region` of `node`.
+    Fused { node: NodeRef, region: Region },
+    /// Pull `region` of `input` and reduce it.
+    Partial { input: NodeRef, region: Region, red: Reduction, axes: Vec<usize>, offset: usize },
+    /// Pull `region` of `input` and reduce it by group along `axis`.
+    GroupPartial { input: NodeRef, region: Region, red: Reduction, axis: usize, labels: Vec<i64> },
+    /// Merge the partials of the dependencies.
+    Combine,
+    /// Merge the partials of the dependencies and produce the result block.
+    Aggregate {
+        input_dtype: crate::DType,
+        ngroups: Option<usize>,
+        red: Reduction,
+        /// Shape of the state when no partial exists (a group chunk nobody belongs to).
+        shape: Vec<usize>,
+        group_axis: Option<usize>,
+    },
+    /// Pull `region` of `input` and apply a user function.
+    MapBlock { input: NodeRef, region: Region, f: BlockFn, name: String, dtype: crate::DType },
+}
+
+/// One task.
+#[derive(Clone)]
+pub(crate) struct Task {
+    pub kind: String,
+    pub node: u64,
+    pub chunk: Vec<usize>,
+    pub deps: Vec<usize>,
+    pub action: Action,
+    /// Rough bytes the task holds while it runs (inputs it decodes and its output).
+    pub est_bytes: usize,
+    /// True when the task reads sources (a leaf for memory throttling).
+    pub reads: bool,
+}
+
+/// A task graph ready to run: tasks in a good execution order (ids are priorities).
+#[derive(Clone)]
+pub struct TaskGraph {
+    pub(crate) tasks: Vec<Task>,
+    /// For every requested output: its node and the task producing each of its chunks.
+    pub(crate) outputs: Vec<(NodeRef, Vec<(Vec<usize>, usize)>)>,
+}
+
+/// Fan-in of reduction trees (dask's `split_every`).
+pub const SPLIT_EVERY: usize = 8;
+
+struct Builder {
+    tasks: Vec<Task>,
+    stage_out: HashMap<StageKey, usize>,
+    lowered: BTreeSet<u64>,
+}
+
+fn region_elems(r: &Region) -> usize {
+    r.iter().map(|x| x.end - x.start).product()
+}
+
+fn pipeline_name(node: &NodeRef) -> String {
+    // Name a fused pipeline after its distinct operations, top first: "sub-read".
+    let mut names: Vec<String> = Vec::new();
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        let k = if n.is_stage() { format!("{}-result", n.kind_name()) } else { n.kind_name() };
+        if !names.contains(&k) {
+            names.push(k);
+        }
+        if !n.is_stage() {
+            for i in n.inputs() {
+                stack.push(i.clone());
+            }
+        }
+    }
+    names.truncate(4);
+    names.join("-")
+}
+
+fn reads_sources(node: &NodeRef) -> bool {
+    match node.op {
+        Op::Source(_) => true,
+        _ if node.is_stage() => false,
+        _ => node.inputs().iter().any(|n| reads_sources(n)),
+    }
+}
+
+impl Builder {
+    fn deps_of(&mut self, node: &NodeRef, region: &Region) -> Vec<usize> {
+        let mut keys = BTreeSet::new();
+        stage_deps(node, region, &mut keys);
+        keys.iter().map(|k| self.stage_out[k]).collect()
+    }
+
+    /// Lower every stage under `node` (inputs first), once.
+    fn lower_stages_below(&mut self, node: &NodeRef) {
+        for i in node.inputs() {
+            if i.is_stage() {
+                self.lower_stage(i);
+            } else {
+                self.lower_stages_below(i);
+            }
+        }
+    }
+
+    fn push(&mut self, t: Task) -> usize {
+        self.tasks.push(t);
+        self.tasks.len() - 1
+    }
+
+    fn lower_stage(&mut self, node: &NodeRef) {
+        if !self.lowered.insert(node.id) {
+            return;
+        }
+        self.lower_stages_below(node);
+        match &node.op {
+            Op::Reduce { input, red, axes } => self.lower_reduce(node, input, *red, axes),
+            Op::GroupReduce { input, red, axis, labels, ngroups } => {
+                self.lower_group(node, input, *red, *axis, labels, *ngroups)
+            }
+            Op::MapBlocks { input, f, name } => {
+                for idx in node.chunks.indices() {
+                    let region = node.chunks.region(&idx);
+                    let deps = self.deps_of(input, &region);
+                    let est = region_elems(&region) * (input.dtype.size() + node.dtype.size());
+                    let id = self.push(Task {
+                        kind: node.kind_name(),
+                        node: node.id,
+                        chunk: idx.clone(),
+                        deps,
+                        action: Action::MapBlock {
+                            input: input.clone(),
+                            region,
+                            f: f.clone(),
+                            name: name.clone(),
+                            dtype: node.dtype,
+                        },
+                        est_bytes: est,
+                        reads: reads_sources(input),
+                    });
+                    self.stage_out.insert((node.id, idx), id);
+                }
+            }
+            _ => unreachable!("only reductions and map_blocks are stages"),
+        }
+    }
+
+    /// Combine `leaves` in a tree of fan-in `SPLIT_EVERY`, post-order, ending in an aggregate.
+    fn tree(&mut self, node: &NodeRef, idx: &[usize], leaves: Vec<usize>, part_bytes: usize, agg: Action) -> usize {
+        let mut level = leaves;
+        let kind = node.kind_name();
+        while level.len() > SPLIT_EVERY {
+            let mut next = Vec::new();
+            for group in level.chunks(SPLIT_EVERY) {
+                next.push(self.push(Task {
+                    kind: format!("{kind}-combine"),
+                    node: node.id,
+                    chunk: idx.to_vec(),
+                    deps: group.to_vec(),
+                    action: Action::Combine,
+                    est_bytes: part_bytes,
+                    reads: false,
+                }));
+            }
+            level = next;
+        }
+        self.push(Task {
+            kind: format!("{kind}-aggregate"),
+            node: node.id,
+            chunk: idx.to_vec(),
+            deps: level,
+            action: agg,
+            est_bytes: part_bytes + node.chunks.max_chunk_len() * node.dtype.size(),
+            reads: false,
+        })
+    }
+
+    /// Leaves interleaved with their combines: groups of `SPLIT_EVERY` leaves are followed
+    /// directly by the task combining them, so ids give a depth-first order.
+    fn leaves_then_tree(
+        &mut self,
+        node: &NodeRef,
+        idx: &[usize],
+        leaf_actions: Vec<(Region, Action, bool)>,
+        part_bytes: usize,
+        agg: Action,
+    ) -> usize {
+        let kind = node.kind_name();
+        let mut firsts = Vec::new();
+        let n = leaf_actions.len();
+        for (k, group) in leaf_actions.chunks(SPLIT_EVERY).enumerate() {
+            let mut ids = Vec::new();
+            for (region, action, reads) in group.iter().cloned() {
+                let input = match &action {
+                    Action::Partial { input, .. } | Action::GroupPartial { input, .. } => input.clone(),
+                    _ => unreachable!(),
+                };
+                let deps = self.deps_of(&input, &region);
+                let est = region_elems(&region) * (input.dtype.size() * 2) + part_bytes;
+                ids.push(self.push(Task {
+                    kind: format!("{kind}-partial"),
+                    node: node.id,
+                    chunk: idx.to_vec(),
+                    deps,
+                    action,
+                    est_bytes: est,
+                    reads,
+                }));
+            }
+            if n > SPLIT_EVERY && ids.len() > 1 {
+                let c = self.push(Task {
+                    kind: format!("{kind}-combine"),
+                    node: node.id,
+                    chunk: idx.to_vec(),
+                    deps: ids,
+                    action: Action::Combine,
+                    est_bytes: part_bytes,
+                    reads: false,
+                });
+                firsts.push(c);
+            } else {
+                firsts.extend(ids);
+            }
+            let _ = k;
+        }
+        self.tree(node, idx, firsts, part_bytes, agg)
+    }
+
+    fn lower_reduce(&mut self, node: &NodeRef, input: &NodeRef, red: Reduction, axes: &[usize]) {
+        let in_chunks = &input.chunks;
+        let reads = reads_sources(input);
+        let red_counts: Vec<usize> = axes.iter().map(|&a| in_chunks.axis(a).len()).collect();
+        for idx in node.chunks.indices() {
+            // Expand the output index with every chunk along the reduced axes.
+            let mut leaf_actions = Vec::new();
+            for r in grid_indices(&red_counts) {
+                let mut full = Vec::with_capacity(in_chunks.ndim());
+                let (mut ki, mut ri) = (0, 0);
+                for d in 0..in_chunks.ndim() {
+                    if axes.contains(&d) {
+                        full.push(r[ri]);
+                        ri += 1;
+                    } else {
+                        full.push(idx[ki]);
+                        ki += 1;
+                    }
+                }
+                let region = in_chunks.region(&full);
+                let offset = if red.op.single_axis() { region[axes[0]].start } else { 0 };
+                leaf_actions.push((
+                    region.clone(),
+                    Action::Partial { input: input.clone(), region, red, axes: axes.to_vec(), offset },
+                    reads,
+                ));
+            }
+            let part_bytes = node.chunks.region(&idx).iter().map(|r| r.end - r.start).product::<usize>() * 8 * 3;
+            let agg = Action::Aggregate {
+                input_dtype: input.dtype,
+                ngroups: None,
+                red,
+                shape: node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect(),
+                group_axis: None,
+            };
+            let id = self.leaves_then_tree(node, &idx, leaf_actions, part_bytes, agg);
+            self.stage_out.insert((node.id, idx), id);
+        }
+    }
+
+    fn lower_group(
+        &mut self,
+        node: &NodeRef,
+        input: &NodeRef,
+        red: Reduction,
+        axis: usize,
+        labels: &[i64],
+        ngroups: usize,
+    ) {
+        let in_chunks = &input.chunks;
+        let reads = reads_sources(input);
+        let n_along = in_chunks.axis(axis).len();
+        for idx in node.chunks.indices() {
+            let mut leaf_actions = Vec::new();
+            for j in 0..n_along {
+                let mut full = idx.clone();
+                full[axis] = j;
+                let region = in_chunks.region(&full);
+                let local = labels[region[axis].clone()].to_vec();
+                if local.iter().all(|&g| g < 0) {
+                    continue;
+                }
+                leaf_actions.push((
+                    region.clone(),
+                    Action::GroupPartial { input: input.clone(), region, red, axis, labels: local },
+                    reads,
+                ));
+            }
+            let out_len: usize = node.chunks.region(&idx).iter().map(|r| r.end - r.start).product();
+            let part_bytes = out_len * 8 * 3 / ngroups.max(1);
+            let agg = Action::Aggregate {
+                input_dtype: input.dtype,
+                ngroups: Some(ngroups),
+                red,
+                shape: node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect(),
+                group_axis: Some(axis),
+            };
+            let id = if leaf_actions.is_empty() {
+                // No position belongs to any group: the aggregate of nothing.
+                self.push(Task {
+                    kind: format!("{}-aggregate", node.kind_name()),
+                    node: node.id,
+                    chunk: idx.clone(),
+                    deps: vec![],
+                    action: agg,
+                    est_bytes: out_len * node.dtype.size(),
+                    reads: false,
+                })
+            } else {
+                self.leaves_then_tree(node, &idx, leaf_actions, part_bytes, agg)
+            };
+            self.stage_out.insert((node.id, idx), id);
+        }
+    }
+}
+
+impl TaskGraph {
+    /// Lower optimized output nodes into one task graph.
+    pub(crate) fn build(outputs: &[NodeRef]) -> TaskGraph {
+        let mut b = Builder { tasks: Vec::new(), stage_out: HashMap::new(), lowered: BTreeSet::new() };
+        let mut outs = Vec::new();
+        for node in outputs {
+            let mut chunk_tasks = Vec::new();
+            if node.is_stage() {
+                b.lower_stage(node);
+                for idx in node.chunks.indices() {
+                    let t = b.stage_out[&(node.id, idx.clone())];
+                    chunk_tasks.push((idx, t));
+                }
+            } else {
+                b.lower_stages_below(node);
+                let kind = pipeline_name(node);
+                let reads = reads_sources(node);
+                for idx in node.chunks.indices() {
+                    let region = node.chunks.region(&idx);
+                    let deps = b.deps_of(node, &region);
+                    let est = region_elems(&region) * node.dtype.size() * 2;
+                    let t = b.push(Task {
+                        kind: kind.clone(),
+                        node: node.id,
+                        chunk: idx.clone(),
+                        deps,
+                        action: Action::Fused { node: node.clone(), region },
+                        est_bytes: est,
+                        reads,
+                    });
+                    chunk_tasks.push((idx, t));
+                }
+            }
+            outs.push((node.clone(), chunk_tasks));
+        }
+        TaskGraph { tasks: b.tasks, outputs: outs }
+    }
+
+    /// Number of tasks.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// True when there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// Number of tasks of each kind (`sub-read`, `nanmean-partial`, `nanmean-combine`, …).
+    pub fn counts_by_kind(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for t in &self.tasks {
+            *m.entry(t.kind.clone()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Number of edges (dependencies).
+    pub fn num_edges(&self) -> usize {
+        self.tasks.iter().map(|t| t.deps.len()).sum()
+    }
+
+    /// The graph in Graphviz DOT: one box per task, labelled with its kind and chunk; tasks of
+    /// the same kind share a colour. Render with `dot -Tsvg`. Graphs above `max_tasks` are
+    /// summarized by kind instead (one node per kind, edges weighted by count).
+    pub fn to_dot(&self, max_tasks: usize) -> String {
+        let kinds: Vec<String> = self.counts_by_kind().into_keys().collect();
+        let colour = |k: &str| {
+            const PALETTE: [&str; 8] =
+                ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"];
+            PALETTE[kinds.iter().position(|x| x == k).unwrap_or(0) % PALETTE.len()]
+        };
+        let mut s =
+            String::from("digraph tasks {\n  rankdir=BT;\n  node [shape=box, style=filled, fontname=\"Helvetica\"];\n");
+        if self.tasks.len() <= max_tasks {
+            for (i, t) in self.tasks.iter().enumerate() {
+                let _ =
+                    writeln!(s, "  t{i} [label=\"{}\\n{:?}\", fillcolor=\"{}\"];", t.kind, t.chunk, colour(&t.kind));
+            }
+            for (i, t) in self.tasks.iter().enumerate() {
+                for d in &t.deps {
+                    let _ = writeln!(s, "  t{d} -> t{i};");
+                }
+            }
+        } else {
+            let counts = self.counts_by_kind();
+            for (k, n) in &counts {
+                let _ = writeln!(s, "  \"{k}\" [label=\"{k}\\n× {n}\", fillcolor=\"{}\"];", colour(k));
+            }
+            let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
+            for t in &self.tasks {
+                for &d in &t.deps {
+                    *edges.entry((self.tasks[d].kind.clone(), t.kind.clone())).or_insert(0) += 1;
+                }
+            }
+            for ((a, b), n) in edges {
+                let _ = writeln!(s, "  \"{a}\" -> \"{b}\" [label=\"{n}\"];");
+            }
+        }
+        s.push_str("}\n");
+        s
+    }
+}

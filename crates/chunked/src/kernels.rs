@@ -1,0 +1,4 @@
+//! The arithmetic on blocks: what one task does to its data. No laziness here.
+
+pub mod elementwise;
+pub mod reduce;
