@@ -185,6 +185,9 @@ impl ChunkedArray {
     }
 
     /// `start, start + step, …` below `stop` (f64, 1-d, chunks of `chunk`), like NumPy.
+    ///
+    /// # Panics
+    /// Never: regular chunks always tile the shape.
     pub fn arange(start: f64, stop: f64, step: f64, chunk: usize) -> ChunkedArray {
         let n = if step == 0.0 { 0 } else { ((stop - start) / step).ceil().max(0.0) as usize };
         let c = Chunks::regular(&[n], &[chunk]);
@@ -193,6 +196,9 @@ impl ChunkedArray {
     }
 
     /// `num` evenly spaced values from `start` to `stop` inclusive (f64, 1-d), like NumPy.
+    ///
+    /// # Panics
+    /// Never: regular chunks always tile the shape.
     pub fn linspace(start: f64, stop: f64, num: usize, chunk: usize) -> ChunkedArray {
         let c = Chunks::regular(&[num], &[chunk]);
         let step = if num > 1 { (stop - start) / (num - 1) as f64 } else { 0.0 };
@@ -702,6 +708,9 @@ impl ChunkedArray {
     ///
     /// # Errors
     /// The first failing task (with its chunk).
+    ///
+    /// # Panics
+    /// Never: one array in, one result out.
     pub fn compute_with(&self, opts: &ComputeOptions) -> Result<(Block, ComputeStats)> {
         let (mut v, stats) = Self::compute_many_with(std::slice::from_ref(self), opts)?;
         Ok((v.pop().expect("one output"), stats))
@@ -720,7 +729,8 @@ impl ChunkedArray {
     /// # Errors
     /// The first failing task.
     pub fn compute_many_with(arrays: &[ChunkedArray], opts: &ComputeOptions) -> Result<(Vec<Block>, ComputeStats)> {
-        let parts: Vec<Mutex<Vec<(Vec<usize>, Block)>>> = arrays.iter().map(|_| Mutex::new(Vec::new())).collect();
+        type Pieces = Mutex<Vec<(Vec<usize>, Block)>>;
+        let parts: Vec<Pieces> = arrays.iter().map(|_| Mutex::new(Vec::new())).collect();
         let stats = Self::stream_many(arrays, opts, &|o, idx, b| {
             parts[o].lock().unwrap_or_else(|e| e.into_inner()).push((idx.to_vec(), b));
             Ok(())

@@ -116,6 +116,9 @@ pub trait BlockElement: Element {
     /// Borrow the typed array if the block holds this type.
     fn unwrap_ref(b: &Block) -> Option<&ArrayD<Self>>;
     /// Take the typed array if the block holds this type.
+    ///
+    /// # Errors
+    /// When the block holds another type, it is given back.
     fn unwrap(b: Block) -> Result<ArrayD<Self>, Block>;
 }
 
@@ -237,6 +240,9 @@ impl Block {
     }
 
     /// Reshape (the element count must match; used by expand/squeeze).
+    ///
+    /// # Panics
+    /// Never for the shapes the engine passes (same element count); otherwise this is a bug.
     pub fn reshaped(self, shape: &[usize]) -> Block {
         with_block!(self, a => {
             let a = if a.is_standard_layout() { a } else { a.as_standard_layout().into_owned() };

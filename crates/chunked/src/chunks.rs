@@ -12,6 +12,10 @@ use crate::error::ChunkedError;
 /// A region of an array: one half-open range per axis.
 pub type Region = Vec<Range<usize>>;
 
+/// How a region meets the chunks of one axis: `(chunk, range inside the chunk, range inside
+/// the region)` for every chunk it touches.
+pub type AxisOverlap = Vec<(usize, Range<usize>, Range<usize>)>;
+
 /// Chunk lengths along every axis.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Chunks {
@@ -142,7 +146,7 @@ impl Chunks {
 
     /// For each axis, the chunks that overlap `region` along it: `(chunk, range inside the
     /// chunk, range inside the region)`.
-    pub fn overlaps(&self, region: &[Range<usize>]) -> Vec<Vec<(usize, Range<usize>, Range<usize>)>> {
+    pub fn overlaps(&self, region: &[Range<usize>]) -> Vec<AxisOverlap> {
         region
             .iter()
             .enumerate()
@@ -242,7 +246,8 @@ mod tests {
     #[test]
     fn overlaps_name_chunk_and_local_ranges() {
         let c = Chunks::regular(&[10], &[4]);
-        let o = c.overlaps(&[3..9]);
+        let region: Region = std::iter::once(3..9).collect();
+        let o = c.overlaps(&region);
         assert_eq!(o[0], vec![(0, 3..4, 0..1), (1, 0..4, 1..5), (2, 0..1, 5..6)]);
     }
 

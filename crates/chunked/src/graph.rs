@@ -1,6 +1,6 @@
 //! The physical plan: one task per piece of work on one chunk.
 //!
-//! [`TaskGraph::build`] lowers optimized plan nodes into tasks:
+//! `TaskGraph::build` lowers optimized plan nodes into tasks:
 //! - a **fused** task produces one output chunk by pulling its region through a pipeline of
 //!   reads, selections and elementwise operations (dask's blockwise fusion);
 //! - a reduction becomes, per output chunk, **partial** tasks (one per input chunk along the
@@ -58,12 +58,15 @@ pub(crate) struct Task {
     pub reads: bool,
 }
 
+/// For one output: the task that produces each of its chunks.
+pub(crate) type ChunkTasks = Vec<(Vec<usize>, usize)>;
+
 /// A task graph ready to run: tasks in a good execution order (ids are priorities).
 #[derive(Clone)]
 pub struct TaskGraph {
     pub(crate) tasks: Vec<Task>,
     /// For every requested output: its node and the task producing each of its chunks.
-    pub(crate) outputs: Vec<(NodeRef, Vec<(Vec<usize>, usize)>)>,
+    pub(crate) outputs: Vec<(NodeRef, ChunkTasks)>,
 }
 
 /// Fan-in of reduction trees (dask's `split_every`).

@@ -8,7 +8,7 @@
 //!
 //! | layer | module | plays |
 //! |---|---|---|
-//! | user API | [`array`] ([`ChunkedArray`]) | `dask.array.Array` |
+//! | user API | [`array`](mod@array) ([`ChunkedArray`]) | `dask.array.Array` |
 //! | logical plan | [`plan::node`], [`plan::explain`] | the high-level graph |
 //! | optimizer | [`plan::optimize`] | `dask.optimize`, polars' optimizer |
 //! | physical plan | [`graph`] ([`TaskGraph`]) | the low-level task graph, `dask.order` |

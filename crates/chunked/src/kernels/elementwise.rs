@@ -167,6 +167,9 @@ impl UnaryOp {
     }
 
     /// Apply to a block.
+    ///
+    /// # Panics
+    /// Never: the casts it relies on cannot fail.
     pub fn apply(self, x: &Block) -> Block {
         let out = self.out_dtype(x.dtype());
         match self {
@@ -200,7 +203,7 @@ impl UnaryOp {
                 with_dtype!(out, T => {
                     let a = T::unwrap_ref(x).expect("dtype is preserved");
                     let (lo, hi) = (T::from_f64(lo), T::from_f64(hi));
-                    let r: ArrayD<T> = a.mapv(|v| if v < lo { lo } else if v > hi { hi } else { v });
+                    let r: ArrayD<T> = a.mapv(|v| clamp(v, lo, hi));
                     r.into()
                 })
             }
@@ -210,6 +213,18 @@ impl UnaryOp {
                 _ => unreachable!("math functions give floats"),
             },
         }
+    }
+}
+
+/// `v` clamped into `[lo, hi]`; NaN stays NaN.
+#[inline]
+fn clamp<T: PartialOrd>(v: T, lo: T, hi: T) -> T {
+    if v.partial_cmp(&lo) == Some(std::cmp::Ordering::Less) {
+        lo
+    } else if v.partial_cmp(&hi) == Some(std::cmp::Ordering::Greater) {
+        hi
+    } else {
+        v
     }
 }
 
@@ -385,6 +400,9 @@ impl BinaryOp {
     }
 
     /// Apply to two blocks of the same shape (the lazy layer broadcasts before calling).
+    ///
+    /// # Panics
+    /// When the blocks' shapes differ (the lazy layer broadcasts them first).
     pub fn apply(self, a: &Block, b: &Block) -> Block {
         let dt = self.compute_dtype(a.dtype(), b.dtype());
         let (a, b) = (a.cast(dt), b.cast(dt));
@@ -399,6 +417,9 @@ impl BinaryOp {
     }
 
     /// Apply with a scalar operand; `scalar_left` puts the scalar on the left (`2 - x`).
+    ///
+    /// # Panics
+    /// Never: the casts it relies on cannot fail.
     pub fn apply_scalar(self, a: &Block, s: Scalar, scalar_left: bool) -> Block {
         let dt = self.compute_dtype_scalar(a.dtype(), s.kind());
         let a = a.cast(dt);
@@ -486,6 +507,9 @@ impl From<bool> for Scalar {
 }
 
 /// `where(cond, x, y)` on blocks of the same shape; `x` and `y` are converted to `dtype`.
+///
+/// # Panics
+/// When the blocks' shapes differ (the lazy layer broadcasts them first).
 pub fn where_blocks(cond: &Block, x: &Block, y: &Block, dtype: DType) -> Block {
     let c = cond.cast(DType::Bool);
     let c = c.as_array::<bool>().expect("cast");

@@ -307,7 +307,9 @@ type Views<'b> = (ArrayViewD<'b, f64>, ArrayViewD<'b, f64>, ArrayViewD<'b, f64>,
 
 fn merge_views(red: Reduction, (a, b, c, i): ViewsMut<'_, '_>, (qa, qb, qc, qi): Views<'_>) {
     match red.op {
-        ReduceOp::Sum if i.len() > 0 && a.len() == 0 => Zip::from(i).and(&qi).for_each(|x, &y| *x = x.wrapping_add(y)),
+        ReduceOp::Sum if !i.is_empty() && a.is_empty() => {
+            Zip::from(i).and(&qi).for_each(|x, &y| *x = x.wrapping_add(y))
+        }
         ReduceOp::Sum => Zip::from(a).and(&qa).for_each(|x, &y| *x += y),
         ReduceOp::Count => Zip::from(i).and(&qi).for_each(|x, &y| *x += y),
         ReduceOp::Any => Zip::from(i).and(&qi).for_each(|x, &y| *x |= y),
@@ -443,7 +445,7 @@ fn acc_one(red: Reduction, x: f64, pos: i64, a: &mut f64, b: &mut f64, c: &mut f
 fn acc_view<T: Element>(red: Reduction, st: ViewsMut<'_, '_>, x: &ArrayViewD<'_, T>, pos: i64) {
     let (a, b, c, i) = st;
     match red.op {
-        ReduceOp::Sum if i.len() > 0 && a.len() == 0 => {
+        ReduceOp::Sum if !i.is_empty() && a.is_empty() => {
             Zip::from(i).and(x).for_each(|s, &v| *s = s.wrapping_add(v.to_i64()));
         }
         ReduceOp::Sum if red.skipna => Zip::from(a).and(x).for_each(|s, &v| {

@@ -262,6 +262,9 @@ fn slice_if_needed(block: &Block, local: &[Range<usize>]) -> Block {
 }
 
 /// Read `region` of a source, chunk by chunk, copying only the touched part of each.
+///
+/// # Errors
+/// A failing source chunk, or a source returning a block of the wrong shape or dtype.
 pub fn read_source(src: &dyn ChunkSource, chunks: &Chunks, region: &Region) -> Result<Block> {
     let pieces = chunks.overlaps(region);
     let counts: Vec<usize> = pieces.iter().map(Vec::len).collect();
@@ -304,6 +307,9 @@ pub fn read_source(src: &dyn ChunkSource, chunks: &Chunks, region: &Region) -> R
 }
 
 /// Place blocks into a new block of `shape` (no copy when one block covers everything).
+///
+/// # Panics
+/// Never: every part has the dtype given (checked by the callers).
 pub fn assemble(dtype: crate::DType, shape: &[usize], mut parts: Vec<(Region, Block)>) -> Block {
     if parts.len() == 1 && parts[0].1.shape() == shape {
         return parts.pop().expect("one part").1;

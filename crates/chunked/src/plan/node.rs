@@ -227,7 +227,7 @@ impl Node {
             Op::Unary(op, _) => op.name(),
             Op::Scalar { op, scalar, left: true, .. } => format!("{scalar} {} x", op.symbol()),
             Op::Scalar { op, scalar, left: false, .. } => format!("x {} {scalar}", op.symbol()),
-            Op::Binary(op, _, _) => format!("{}", op.symbol()),
+            Op::Binary(op, _, _) => op.symbol().to_string(),
             Op::Where(..) => "where".into(),
             Op::Index { axis, index, .. } => format!("index axis {axis} [{index}]"),
             Op::Transpose(_, p) => format!("transpose {p:?}"),
@@ -271,6 +271,9 @@ impl Node {
 // Constructors: every one validates and derives shape, chunks and dtype.
 
 /// A source node.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn source(src: Arc<dyn ChunkSource>) -> Result<NodeRef> {
     let shape = src.shape();
     let chunks = src.chunks();
@@ -333,6 +336,9 @@ fn broadcast(op: &str, xs: &[&NodeRef]) -> Result<(Vec<usize>, Chunks)> {
 }
 
 /// A binary elementwise operation with NumPy broadcasting.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn binary(op: BinaryOp, a: &NodeRef, b: &NodeRef) -> Result<NodeRef> {
     let ndim = a.shape.len().max(b.shape.len());
     let (a2, b2) = (lift(a, ndim), lift(b, ndim));
@@ -347,6 +353,9 @@ pub fn binary(op: BinaryOp, a: &NodeRef, b: &NodeRef) -> Result<NodeRef> {
 }
 
 /// `where(cond, x, y)`.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn where_(cond: &NodeRef, x: &NodeRef, y: &NodeRef) -> Result<NodeRef> {
     let ndim = cond.shape.len().max(x.shape.len()).max(y.shape.len());
     let (c2, x2, y2) = (lift(cond, ndim), lift(x, ndim), lift(y, ndim));
@@ -363,6 +372,9 @@ fn check_axis(op: &str, x: &NodeRef, axis: usize) -> Result<()> {
 }
 
 /// Keep `index` along `axis`.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn index(x: &NodeRef, axis: usize, index: AxisIndex) -> Result<NodeRef> {
     check_axis("index", x, axis)?;
     let n = x.shape[axis];
@@ -428,6 +440,9 @@ pub(crate) fn runs(input_chunks: &[usize], index: &AxisIndex) -> Vec<(usize, std
 }
 
 /// Permute axes.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn transpose(x: &NodeRef, perm: &[usize]) -> Result<NodeRef> {
     let mut seen = perm.to_vec();
     seen.sort_unstable();
@@ -444,6 +459,9 @@ pub fn transpose(x: &NodeRef, perm: &[usize]) -> Result<NodeRef> {
 }
 
 /// Insert a length-1 axis.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn insert_axis(x: &NodeRef, axis: usize) -> Result<NodeRef> {
     if axis > x.shape.len() {
         return Err(ChunkedError::arg("expand_dims", format!("axis {axis} is out of range for shape {:?}", x.shape)));
@@ -457,6 +475,9 @@ pub fn insert_axis(x: &NodeRef, axis: usize) -> Result<NodeRef> {
 }
 
 /// Remove a length-1 axis.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn remove_axis(x: &NodeRef, axis: usize) -> Result<NodeRef> {
     check_axis("squeeze", x, axis)?;
     if x.shape[axis] != 1 {
@@ -477,6 +498,9 @@ pub fn remove_axis(x: &NodeRef, axis: usize) -> Result<NodeRef> {
 }
 
 /// Join along `axis`; dtypes promote.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn concat(xs: &[NodeRef], axis: usize) -> Result<NodeRef> {
     let Some(first) = xs.first() else {
         return Err(ChunkedError::arg("concatenate", "needs at least one array"));
@@ -516,6 +540,9 @@ pub fn concat(xs: &[NodeRef], axis: usize) -> Result<NodeRef> {
 }
 
 /// Same values, new chunks.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn rechunk(x: &NodeRef, chunks: Chunks) -> Result<NodeRef> {
     if chunks.shape() != x.shape {
         return Err(ChunkedError::BadChunks {
@@ -529,6 +556,9 @@ pub fn rechunk(x: &NodeRef, chunks: Chunks) -> Result<NodeRef> {
 }
 
 /// Reduce along `axes`.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn reduce(x: &NodeRef, red: Reduction, axes: &[usize]) -> Result<NodeRef> {
     let mut axes = axes.to_vec();
     axes.sort_unstable();
@@ -548,6 +578,9 @@ pub fn reduce(x: &NodeRef, red: Reduction, axes: &[usize]) -> Result<NodeRef> {
 }
 
 /// Reduce by group along `axis`.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn group_reduce(x: &NodeRef, red: Reduction, axis: usize, labels: Arc<[i64]>, ngroups: usize) -> Result<NodeRef> {
     let name = format!("grouped {}", red.op.name(red.skipna));
     check_axis(&name, x, axis)?;
@@ -579,6 +612,9 @@ pub fn map_blocks(x: &NodeRef, name: &str, dtype: DType, f: BlockFn) -> NodeRef 
 
 /// Rebuild `node` with new inputs (same operation), re-deriving metadata. Used by the
 /// optimizer.
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
 pub fn with_inputs(node: &NodeRef, inputs: Vec<NodeRef>) -> Result<NodeRef> {
     let same = node.inputs().iter().zip(&inputs).all(|(a, b)| Arc::ptr_eq(a, b));
     if same {

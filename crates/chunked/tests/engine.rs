@@ -1,0 +1,211 @@
+//! Behaviour of the engine beyond values: errors, memory, telemetry, pushdown, sharing.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cumulus_chunked::telemetry::Event;
+use cumulus_chunked::{
+    Block, ChunkSource, ChunkedArray, ChunkedError, Chunks, ComputeOptions, DType, FnSource, SourceError,
+};
+use ndarray::{ArrayD, IxDyn};
+
+/// A source that counts the chunks it is asked for and can fail on one of them.
+#[derive(Debug)]
+struct Counting {
+    inner: FnSource,
+    reads: AtomicUsize,
+    fail_at: Option<Vec<usize>>,
+}
+
+impl ChunkSource for Counting {
+    fn name(&self) -> String {
+        "test.zarr/temperature".into()
+    }
+    fn dtype(&self) -> DType {
+        self.inner.dtype()
+    }
+    fn shape(&self) -> Vec<usize> {
+        self.inner.shape()
+    }
+    fn chunks(&self) -> Chunks {
+        self.inner.chunks()
+    }
+    fn read_chunk(&self, idx: &[usize]) -> Result<Block, SourceError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        if self.fail_at.as_deref() == Some(idx) {
+            return Err(SourceError("blosc: corrupt header".into()));
+        }
+        self.inner.read_chunk(idx)
+    }
+}
+
+fn counting(shape: &[usize], chunks: &[usize], fail_at: Option<Vec<usize>>) -> Arc<Counting> {
+    let inner = FnSource::from_index_fn("t", Chunks::regular(shape, chunks), |i: &[usize]| {
+        i.iter().enumerate().map(|(d, &x)| (x * (d + 1)) as f32).sum::<f32>()
+    });
+    Arc::new(Counting { inner, reads: AtomicUsize::new(0), fail_at })
+}
+
+#[test]
+fn shape_mismatch_is_reported_when_built_with_both_shapes() {
+    let a = ChunkedArray::zeros(&[4, 3], &[2, 2], DType::F32).unwrap();
+    let b = ChunkedArray::zeros(&[4, 2], &[2, 2], DType::F32).unwrap();
+    let err = (&a + &b).unwrap_err();
+    assert!(matches!(err, ChunkedError::ShapeMismatch { .. }));
+    let msg = err.to_string();
+    assert!(msg.contains("[4, 3]") && msg.contains("[4, 2]"), "{msg}");
+    // Broadcasting works where NumPy's does.
+    let row = ChunkedArray::ones(&[3], &[3], DType::F32).unwrap();
+    assert_eq!((&a + &row).unwrap().shape(), &[4, 3]);
+    // Bad arguments name what is wrong.
+    let e = a.sum(5).unwrap_err().to_string();
+    assert!(e.contains("axis 5") && e.contains("[4, 3]"), "{e}");
+    let e = a.squeeze(0).unwrap_err().to_string();
+    assert!(e.contains("length 4"), "{e}");
+    let e = a.take(1, &[0, 7]).unwrap_err().to_string();
+    assert!(e.contains("index 7") && e.contains("length 3"), "{e}");
+}
+
+#[test]
+fn a_failing_chunk_stops_the_compute_and_is_named() {
+    let src = counting(&[400, 10], &[4, 10], Some(vec![3, 0]));
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    let err = x.mean(0).unwrap().compute_with(&ComputeOptions::default().threads(2)).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("test.zarr/temperature") && msg.contains("[3, 0]") && msg.contains("corrupt"), "{msg}");
+    // Stopped promptly: tasks run in order, so few of the 100 chunks were read after chunk 3 failed.
+    let reads = src.reads.load(Ordering::Relaxed);
+    assert!(reads < 20, "{reads} chunks read");
+}
+
+#[test]
+fn a_panicking_closure_is_an_error_not_a_crash() {
+    let x = ChunkedArray::arange(0.0, 20.0, 1.0, 5);
+    let y = x.map_blocks("explode", DType::F64, |b| {
+        if b.shape()[0] == 5 && b.as_array::<f64>().unwrap()[[0]] == 10.0 {
+            panic!("boom at 10");
+        }
+        Ok(b.clone())
+    });
+    let err = y.sum(0).unwrap().compute().unwrap_err().to_string();
+    assert!(err.contains("boom at 10") && err.contains("[2]"), "{err}");
+    // A closure returning the wrong shape is caught too.
+    let bad = x.map_blocks("shrink", DType::F64, |b| Ok(b.slice(&[(0, 1, 1)])));
+    let err = bad.compute().unwrap_err().to_string();
+    assert!(err.contains("shrink") && err.contains("shape [1]"), "{err}");
+}
+
+#[test]
+fn the_mean_of_an_array_larger_than_the_limit_stays_under_it() {
+    // 64 MiB of f64 in 1 MiB chunks, computed under a 8 MiB limit.
+    let x = ChunkedArray::random(&[2048, 4096], &[32, 4096], 7).unwrap();
+    assert_eq!(x.nbytes(), 64 << 20);
+    let limit = 8 << 20;
+    let (out, stats) =
+        x.mean(0).unwrap().compute_with(&ComputeOptions::default().threads(2).memory_limit(limit)).unwrap();
+    assert!(stats.peak_memory <= limit, "peak {} > limit {limit}", stats.peak_memory);
+    let v = out.as_array::<f64>().unwrap();
+    assert!(v.iter().all(|m| (m - 0.5).abs() < 0.05));
+    // Without a limit the same compute may hold more, but never everything.
+    let (_, free) = x.mean(0).unwrap().compute_with(&ComputeOptions::default().threads(2)).unwrap();
+    assert!(free.peak_memory < x.nbytes() / 2, "peak {}", free.peak_memory);
+}
+
+#[test]
+fn telemetry_reports_every_task_once() {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let opts = ComputeOptions::default().threads(2).subscriber(move |e: &Event| sink.lock().unwrap().push(e.clone()));
+    let x = ChunkedArray::random(&[100, 10], &[10, 5], 1).unwrap();
+    let y = x.nanmean(0).unwrap();
+    let graph = y.graph(&opts).unwrap();
+    y.compute_with(&opts).unwrap();
+    let ev = events.lock().unwrap();
+    let started = ev.iter().filter(|e| matches!(e, Event::TaskStarted { .. })).count();
+    let finished: Vec<usize> =
+        ev.iter().filter_map(|e| if let Event::TaskFinished { task, .. } = e { Some(*task) } else { None }).collect();
+    assert_eq!(started, graph.len());
+    let mut uniq = finished.clone();
+    uniq.sort_unstable();
+    uniq.dedup();
+    assert_eq!(uniq.len(), graph.len());
+    assert!(matches!(ev.first(), Some(Event::ComputeStarted { .. })));
+    assert!(matches!(ev.last(), Some(Event::ComputeFinished { error: None, .. })));
+}
+
+#[test]
+fn selections_are_pushed_down_to_the_reads() {
+    // 10 × 10 chunks; select one column of chunks after an elementwise op and a reduction.
+    let src = counting(&[100, 100], &[10, 10], None);
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    let y = ((&x * 2.0) - 1.0).mean(0).unwrap().slice_axis(0, Some(20), Some(25), 1).unwrap();
+    let out = y.compute().unwrap();
+    assert_eq!(out.shape(), &[5]);
+    assert_eq!(src.reads.load(Ordering::Relaxed), 10, "only the 10 chunks of column 2 are read");
+    // Value check: mean over rows of (2 * (r + 2c) - 1) = 2 * (49.5 + 2c) - 1.
+    let v = out.as_array::<f32>().unwrap();
+    for (k, c) in (20..25).enumerate() {
+        assert!((v[[k]] - (2.0 * (49.5 + 2.0 * c as f32) - 1.0)).abs() < 1e-3);
+    }
+    let plan = y.explain();
+    assert!(plan.contains("optimized plan"), "{plan}");
+}
+
+#[test]
+fn compute_many_reads_shared_inputs_once() {
+    let src = counting(&[40, 8], &[10, 8], None);
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    let mean = x.mean(0).unwrap();
+    let anomaly = (&x - &mean).unwrap();
+    let out = ChunkedArray::compute_many(&[mean.clone(), anomaly.abs().max(0).unwrap()]).unwrap();
+    assert_eq!(out[0].shape(), &[8]);
+    // 4 chunks for the mean, then 4 again for the anomaly (the mean is shared, not recomputed).
+    assert_eq!(src.reads.load(Ordering::Relaxed), 8);
+}
+
+#[test]
+fn task_graph_shape_follows_chunking() {
+    // dask: 100 chunks along the reduced axis, split_every 8 → 100 partials, 13 + 2 combines, 1 aggregate.
+    let x = ChunkedArray::zeros(&[1000], &[10], DType::F32).unwrap();
+    let g = x.sum(0).unwrap().graph(&ComputeOptions::default()).unwrap();
+    let counts = g.counts_by_kind();
+    assert_eq!(counts["sum-partial"], 100);
+    assert_eq!(counts["sum-aggregate"], 1);
+    assert_eq!(counts["sum-combine"], 13 + 2);
+    let dot = x.sum(0).unwrap().visualize().unwrap();
+    assert!(dot.starts_with("digraph"));
+}
+
+#[test]
+fn persist_and_stream_keep_the_chunks() {
+    let x = ChunkedArray::arange(0.0, 10.0, 1.0, 3);
+    let p = (&x * 3.0).persist().unwrap();
+    assert_eq!(p.chunks().axis(0), &[3, 3, 3, 1]);
+    let seen = Mutex::new(Vec::new());
+    p.stream(&ComputeOptions::default(), &|idx, b| {
+        seen.lock().unwrap().push((idx.to_vec(), b.len()));
+        Ok(())
+    })
+    .unwrap();
+    let mut s = seen.into_inner().unwrap();
+    s.sort();
+    assert_eq!(s, vec![(vec![0], 3), (vec![1], 3), (vec![2], 3), (vec![3], 1)]);
+    let all = p.compute().unwrap();
+    let want = ArrayD::from_shape_fn(IxDyn(&[10]), |i| i[0] as f64 * 3.0);
+    assert_eq!(all.as_array::<f64>().unwrap(), &want);
+}
+
+#[test]
+fn dtypes_follow_numpy() {
+    let i = ChunkedArray::from_array(ArrayD::from_shape_vec(IxDyn(&[3]), vec![1i32, 2, 4]).unwrap(), &[2]).unwrap();
+    assert_eq!(i.sum(0).unwrap().dtype(), DType::I64);
+    assert_eq!(i.mean(0).unwrap().dtype(), DType::F64);
+    assert_eq!((&i / 2).dtype(), DType::F64);
+    assert_eq!((&i * 2).dtype(), DType::I32);
+    assert_eq!((&i * 2.5).dtype(), DType::F64);
+    let f = i.astype(DType::F32);
+    assert_eq!((&f * 2.5).dtype(), DType::F32);
+    assert_eq!(f.gt_scalar(1).dtype(), DType::Bool);
+    let s = i.sum(0).unwrap().compute().unwrap();
+    assert_eq!(s.as_array::<i64>().unwrap()[[]], 7);
+}
