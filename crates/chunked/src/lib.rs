@@ -29,6 +29,7 @@
 
 pub mod array;
 pub mod block;
+pub mod cache;
 pub mod chunks;
 pub mod dtype;
 pub mod error;

@@ -18,6 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::block::Block;
+use crate::cache::ChunkCache;
 use crate::error::{ChunkedError, Result};
 use crate::graph::{Action, Task, TaskGraph};
 use crate::kernels::reduce::Partial;
@@ -172,7 +173,11 @@ pub(crate) fn run(graph: &TaskGraph, opts: &ComputeOptions, sink: &Sink<'_>) -> 
         error: None,
     });
     let cv = Condvar::new();
+    // Decoded chunks shared between tasks that read parts of them: 64 MiB, or an eighth of
+    // the memory limit.
+    let cache = ChunkCache::new(opts.memory_limit.map_or(64 << 20, |l| l / 8));
     let ctx = Ctx {
+        cache: &cache,
         graph,
         opts,
         sink,
@@ -224,6 +229,7 @@ struct Ctx<'a> {
     compute: u64,
     t0: Instant,
     listening: bool,
+    cache: &'a ChunkCache,
 }
 
 impl Ctx<'_> {
@@ -238,7 +244,7 @@ impl Ctx<'_> {
             let task = &self.graph.tasks[t];
             let fits = match limit {
                 None => true,
-                Some(l) => !task.reads || st.held + st.running_bytes + task.est_bytes <= l,
+                Some(l) => !task.reads || st.held + st.running_bytes + self.cache.bytes() + task.est_bytes <= l,
             };
             if fits {
                 return Some(t);
@@ -272,7 +278,7 @@ impl Ctx<'_> {
                         .collect();
                     st.running += 1;
                     st.running_bytes += task.est_bytes;
-                    let now = st.held + st.running_bytes;
+                    let now = st.held + st.running_bytes + self.cache.bytes();
                     st.peak = st.peak.max(now);
                     break (t, inputs);
                 }
@@ -305,7 +311,7 @@ impl Ctx<'_> {
             }
             let bytes_in: usize = inputs.iter().map(|(_, v)| v.nbytes()).sum();
             let taken: Vec<(usize, usize)> = inputs.iter().map(|(d, v)| (*d, v.nbytes())).collect();
-            let result = catch_unwind(AssertUnwindSafe(|| execute(self.graph, task, inputs)))
+            let result = catch_unwind(AssertUnwindSafe(|| execute(self.graph, task, inputs, self.cache)))
                 .unwrap_or_else(|p| Err(task_error(task, &format!("panicked: {}", panic_message(&p)))));
             let end = self.t0.elapsed();
             let mut st = self.lock();
@@ -333,7 +339,7 @@ impl Ctx<'_> {
             let keep = st.consumers[t] > 0;
             if keep {
                 st.held += bytes_out;
-                st.peak = st.peak.max(st.held + st.running_bytes);
+                st.peak = st.peak.max(st.held + st.running_bytes + self.cache.bytes());
                 st.results[t] = Some(value.clone());
             }
             for &c in &self.dependents[t] {
@@ -425,20 +431,20 @@ fn partials(inputs: Vec<(usize, Value)>) -> Vec<Partial> {
         .collect()
 }
 
-fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>) -> Result<Value> {
+fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>, cache: &ChunkCache) -> Result<Value> {
     match &task.action {
         Action::Fused { node, region } => {
             let sv = stage_values(graph, &inputs);
-            Ok(Value::Block(Arc::new(Evaluator::new(&sv).eval(node, region)?)))
+            Ok(Value::Block(Arc::new(Evaluator::new(&sv).with_cache(cache).eval(node, region)?)))
         }
         Action::Partial { input, region, red, axes, offset } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).eval(input, region)?;
+            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
             Ok(Value::Partial(Arc::new(Partial::from_block(*red, &block, axes, *offset))))
         }
         Action::GroupPartial { input, region, red, axis, labels } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).eval(input, region)?;
+            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
             Ok(Value::Partial(Arc::new(Partial::from_block_grouped(*red, &block, *axis, labels))))
         }
         Action::Combine => {
@@ -455,7 +461,7 @@ fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>) -> Resul
         }
         Action::MapBlock { input, region, f, name, dtype } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).eval(input, region)?;
+            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
             let want: Vec<usize> = block.shape().to_vec();
             let out = f(&block).map_err(|m| task_error(task, &format!("map_blocks {name}: {m}")))?;
             if out.shape() != want.as_slice() || out.dtype() != *dtype {

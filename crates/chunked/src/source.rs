@@ -41,6 +41,12 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     /// # Errors
     /// Whatever prevents reading it (I/O, a corrupt or truncated chunk), as a message.
     fn read_chunk(&self, idx: &[usize]) -> Result<Block, SourceError>;
+    /// True when reading part of a chunk costs as much as reading all of it (compressed
+    /// stores): the engine then decodes whole chunks and keeps recent ones in a
+    /// [`ChunkCache`](crate::cache::ChunkCache) for the tasks that need the other parts.
+    fn decodes_whole_chunks(&self) -> bool {
+        true
+    }
     /// Produce `region` (used when a task needs only part of a chunk and the source can do
     /// better than decoding the whole chunk, e.g. generators). The default reads the chunk and
     /// slices it; `region` always lies inside chunk `idx`.
@@ -90,6 +96,9 @@ impl ChunkSource for MemorySource {
     fn read_chunk(&self, idx: &[usize]) -> Result<Block, SourceError> {
         let r = self.chunks.region(idx);
         self.read_region(idx, &r)
+    }
+    fn decodes_whole_chunks(&self) -> bool {
+        false
     }
     fn read_region(&self, _idx: &[usize], region: &Region) -> Result<Block, SourceError> {
         let local: Vec<_> = region.iter().map(|r| (r.start, r.end, 1)).collect();
@@ -156,6 +165,9 @@ impl ChunkSource for FnSource {
     }
     fn read_chunk(&self, idx: &[usize]) -> Result<Block, SourceError> {
         Ok((self.f)(&self.chunks.region(idx)))
+    }
+    fn decodes_whole_chunks(&self) -> bool {
+        false
     }
     fn read_region(&self, _idx: &[usize], region: &Region) -> Result<Block, SourceError> {
         Ok((self.f)(region))

@@ -228,6 +228,50 @@ fn clamp<T: PartialOrd>(v: T, lo: T, hi: T) -> T {
     }
 }
 
+macro_rules! float_inplace {
+    ($op:expr, $a:expr, $t:ty) => {
+        match $op {
+            UnaryOp::Sqrt => $a.mapv_inplace(<$t>::sqrt),
+            UnaryOp::Exp => $a.mapv_inplace(<$t>::exp),
+            UnaryOp::Log => $a.mapv_inplace(<$t>::ln),
+            UnaryOp::Log10 => $a.mapv_inplace(<$t>::log10),
+            UnaryOp::Sin => $a.mapv_inplace(<$t>::sin),
+            UnaryOp::Cos => $a.mapv_inplace(<$t>::cos),
+            UnaryOp::Tan => $a.mapv_inplace(<$t>::tan),
+            UnaryOp::Arctan => $a.mapv_inplace(<$t>::atan),
+            UnaryOp::Floor => $a.mapv_inplace(<$t>::floor),
+            UnaryOp::Ceil => $a.mapv_inplace(<$t>::ceil),
+            UnaryOp::Neg => $a.mapv_inplace(|v| -v),
+            UnaryOp::Abs => $a.mapv_inplace(<$t>::abs),
+            UnaryOp::Square => $a.mapv_inplace(|v| v * v),
+            _ => unreachable!("not an in-place float operation"),
+        }
+    };
+}
+
+impl UnaryOp {
+    /// Like [`UnaryOp::apply`], reusing the input's memory when the dtype does not change.
+    pub fn apply_owned(self, x: Block) -> Block {
+        let same = self.out_dtype(x.dtype()) == x.dtype();
+        let inplace = same
+            && !matches!(
+                self,
+                UnaryOp::Cast(_) | UnaryOp::Clip(..) | UnaryOp::IsNan | UnaryOp::IsFinite | UnaryOp::Not
+            );
+        match x {
+            Block::F32(mut a) if inplace => {
+                float_inplace!(self, a, f32);
+                Block::F32(a)
+            }
+            Block::F64(mut a) if inplace => {
+                float_inplace!(self, a, f64);
+                Block::F64(a)
+            }
+            other => self.apply(&other),
+        }
+    }
+}
+
 #[inline]
 fn float_fn(op: UnaryOp, v: f64) -> f64 {
     match op {
@@ -413,6 +457,63 @@ impl BinaryOp {
             } else {
                 Zip::from(x).and(y).map_collect(|&p, &q| self.arith(p, q)).into()
             }
+        })
+    }
+
+    /// Like [`BinaryOp::apply`] but accepting operands that broadcast to each other's shape
+    /// (size-1 axes), and reusing the left operand's memory when it has the result's shape and
+    /// dtype.
+    pub fn apply_owned(self, a: Block, b: Block) -> Block {
+        let dt = self.compute_dtype(a.dtype(), b.dtype());
+        let shape: Vec<usize> = a.shape().iter().zip(b.shape()).map(|(&p, &q)| p.max(q)).collect();
+        let (a, b) = (a.into_dtype(dt), b.into_dtype(dt));
+        with_dtype!(dt, T => {
+            let x = T::unwrap(a).expect("cast");
+            let y = T::unwrap(b).expect("cast");
+            let yv = y.broadcast(IxDyn(&shape)).expect("operands broadcast");
+            if self.gives_bool() {
+                let xv = x.broadcast(IxDyn(&shape)).expect("operands broadcast");
+                return Zip::from(&xv).and(&yv).map_collect(|&p, &q| self.compare(p, q)).into();
+            }
+            if x.shape() == shape.as_slice() {
+                let mut x = x;
+                match self {
+                    BinaryOp::Add => Zip::from(&mut x).and(&yv).for_each(|p, &q| *p = T::add(*p, q)),
+                    BinaryOp::Sub => Zip::from(&mut x).and(&yv).for_each(|p, &q| *p = T::sub(*p, q)),
+                    BinaryOp::Mul => Zip::from(&mut x).and(&yv).for_each(|p, &q| *p = T::mul(*p, q)),
+                    BinaryOp::Div => Zip::from(&mut x).and(&yv).for_each(|p, &q| *p = T::div(*p, q)),
+                    _ => Zip::from(&mut x).and(&yv).for_each(|p, &q| *p = self.arith(*p, q)),
+                }
+                x.into()
+            } else {
+                let xv = x.broadcast(IxDyn(&shape)).expect("operands broadcast");
+                Zip::from(&xv).and(&yv).map_collect(|&p, &q| self.arith(p, q)).into()
+            }
+        })
+    }
+
+    /// Like [`BinaryOp::apply_scalar`], reusing the array's memory when the dtype does not
+    /// change, with tight loops for the common operations.
+    pub fn apply_scalar_owned(self, a: Block, s: Scalar, scalar_left: bool) -> Block {
+        let dt = self.compute_dtype_scalar(a.dtype(), s.kind());
+        if self.gives_bool() || dt != a.dtype() {
+            return self.apply_scalar(&a, s, scalar_left);
+        }
+        with_dtype!(dt, T => {
+            let mut x = T::unwrap(a).expect("same dtype");
+            let v = if dt.is_integer() { T::from_i64(s.as_i64()) } else { T::from_f64(s.as_f64()) };
+            match (self, scalar_left) {
+                (BinaryOp::Add, _) => x.mapv_inplace(|p| T::add(p, v)),
+                (BinaryOp::Mul, _) => x.mapv_inplace(|p| T::mul(p, v)),
+                (BinaryOp::Sub, false) => x.mapv_inplace(|p| T::sub(p, v)),
+                (BinaryOp::Sub, true) => x.mapv_inplace(|p| T::sub(v, p)),
+                (BinaryOp::Div, false) => x.mapv_inplace(|p| T::div(p, v)),
+                (BinaryOp::Div, true) => x.mapv_inplace(|p| T::div(v, p)),
+                (BinaryOp::Pow, false) if s.as_f64() == 2.0 => x.mapv_inplace(|p| T::mul(p, p)),
+                (_, false) => x.mapv_inplace(|p| self.arith(p, v)),
+                (_, true) => x.mapv_inplace(|p| self.arith(v, p)),
+            }
+            x.into()
         })
     }
 

@@ -448,19 +448,17 @@ fn acc_view<T: Element>(red: Reduction, st: ViewsMut<'_, '_>, x: &ArrayViewD<'_,
         ReduceOp::Sum if !i.is_empty() && a.is_empty() => {
             Zip::from(i).and(x).for_each(|s, &v| *s = s.wrapping_add(v.to_i64()));
         }
+        // Branch-free bodies so that the loops vectorize.
         ReduceOp::Sum if red.skipna => Zip::from(a).and(x).for_each(|s, &v| {
             let v = v.to_f64();
-            if !v.is_nan() {
-                *s += v
-            }
+            *s += if v.is_nan() { 0.0 } else { v };
         }),
         ReduceOp::Sum => Zip::from(a).and(x).for_each(|s, &v| *s += v.to_f64()),
         ReduceOp::Mean if red.skipna => Zip::from(a).and(b).and(x).for_each(|s, n, &v| {
             let v = v.to_f64();
-            if !v.is_nan() {
-                *s += v;
-                *n += 1.0;
-            }
+            let ok = !v.is_nan();
+            *s += if ok { v } else { 0.0 };
+            *n += f64::from(u8::from(ok));
         }),
         ReduceOp::Mean => Zip::from(a).and(b).and(x).for_each(|s, n, &v| {
             *s += v.to_f64();
@@ -562,7 +560,8 @@ fn fold_slot<T: Element>(red: Reduction, v: &ArrayViewD<'_, T>, a: &mut f64, b: 
         (ReduceOp::Sum, true) | (ReduceOp::Mean, true) => {
             let (s, n) = v.fold((0.0, 0.0), |(s, n), &x| {
                 let x = x.to_f64();
-                if x.is_nan() { (s, n) } else { (s + x, n + 1.0) }
+                let ok = !x.is_nan();
+                (s + if ok { x } else { 0.0 }, n + f64::from(u8::from(ok)))
             });
             *a += s;
             *b += n;

@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::block::{Block, BlockElement, concat_blocks};
+use crate::cache::ChunkCache;
 use crate::chunks::{Chunks, Region, grid_indices};
 use crate::error::{ChunkedError, Result};
 use crate::kernels::elementwise::where_blocks;
@@ -141,13 +142,20 @@ fn overlapping_chunks(chunks: &Chunks, region: &Region) -> Vec<Vec<usize>> {
 /// Evaluates regions of nodes for one task, caching shared subexpressions.
 pub struct Evaluator<'a> {
     stages: &'a StageValues,
+    cache: Option<&'a ChunkCache>,
     memo: HashMap<(u64, Region), Block>,
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator that reads stage chunks from `stages`.
     pub fn new(stages: &'a StageValues) -> Evaluator<'a> {
-        Evaluator { stages, memo: HashMap::new() }
+        Evaluator { stages, cache: None, memo: HashMap::new() }
+    }
+
+    /// Share decoded chunks that are only partly read through `cache`.
+    pub fn with_cache(mut self, cache: &'a ChunkCache) -> Evaluator<'a> {
+        self.cache = Some(cache);
+        self
     }
 
     /// Produce `region` of `node`.
@@ -168,7 +176,7 @@ impl<'a> Evaluator<'a> {
 
     fn eval_uncached(&mut self, node: &NodeRef, region: &Region) -> Result<Block> {
         if let Op::Source(src) = &node.op {
-            return read_source(src.as_ref(), &node.chunks, region);
+            return read_source(src, &node.chunks, region, self.cache);
         }
         if node.is_stage() {
             return self.read_stage(node, region);
@@ -183,13 +191,15 @@ impl<'a> Evaluator<'a> {
             if b.shape() == shape.as_slice() { b } else { b.broadcast_to(&shape).expect("broadcast regions fit") }
         };
         Ok(match &node.op {
-            Op::Unary(op, _) => op.apply(&inputs[0]),
-            Op::Scalar { op, scalar, left, .. } => op.apply_scalar(&inputs[0], *scalar, *left),
+            Op::Unary(op, _) => op.apply_owned(inputs.pop().expect("one input")),
+            Op::Scalar { op, scalar, left, .. } => {
+                op.apply_scalar_owned(inputs.pop().expect("one input"), *scalar, *left)
+            }
             Op::Rechunk(_) => inputs.pop().expect("one input"),
             Op::Binary(op, _, _) => {
-                let b = fit(inputs.pop().expect("two inputs"));
-                let a = fit(inputs.pop().expect("two inputs"));
-                op.apply(&a, &b)
+                let b = inputs.pop().expect("two inputs");
+                let a = inputs.pop().expect("two inputs");
+                op.apply_owned(a, b)
             }
             Op::Where(..) => {
                 let y = fit(inputs.pop().expect("three inputs"));
@@ -265,7 +275,14 @@ fn slice_if_needed(block: &Block, local: &[Range<usize>]) -> Block {
 ///
 /// # Errors
 /// A failing source chunk, or a source returning a block of the wrong shape or dtype.
-pub fn read_source(src: &dyn ChunkSource, chunks: &Chunks, region: &Region) -> Result<Block> {
+pub fn read_source(
+    src: &Arc<dyn ChunkSource>,
+    chunks: &Chunks,
+    region: &Region,
+    cache: Option<&ChunkCache>,
+) -> Result<Block> {
+    let src_id = Arc::as_ptr(src) as *const () as usize;
+    let whole = src.decodes_whole_chunks();
     let pieces = chunks.overlaps(region);
     let counts: Vec<usize> = pieces.iter().map(Vec::len).collect();
     let mut parts = Vec::new();
@@ -281,29 +298,49 @@ pub fn read_source(src: &dyn ChunkSource, chunks: &Chunks, region: &Region) -> R
             })
             .collect();
         let dest: Vec<_> = k.iter().enumerate().map(|(d, &j)| pieces[d][j].2.clone()).collect();
-        let block = src.read_region(&idx, &global).map_err(|e| ChunkedError::Source {
-            source_name: src.name(),
-            chunk: idx.clone(),
-            message: e.0,
-        })?;
-        let want: Vec<usize> = global.iter().map(|r| r.end - r.start).collect();
-        if block.shape() != want.as_slice() || block.dtype() != src.dtype() {
-            return Err(ChunkedError::Source {
-                source_name: src.name(),
-                chunk: idx,
-                message: format!(
-                    "the source returned a {} block of shape {:?}, expected {} {:?}",
-                    block.dtype(),
-                    block.shape(),
-                    src.dtype(),
-                    want
-                ),
-            });
-        }
+        let err =
+            |e: crate::SourceError| ChunkedError::Source { source_name: src.name(), chunk: idx.clone(), message: e.0 };
+        let partial = global.iter().zip(&chunk_region).any(|(g, c)| g != c);
+        let block = match cache {
+            Some(cache) if partial && whole => {
+                let full = match cache.get(src_id, &idx) {
+                    Some(b) => b,
+                    None => {
+                        let b = Arc::new(src.read_chunk(&idx).map_err(err)?);
+                        check_block(src.as_ref(), &idx, &b, &chunk_region)?;
+                        cache.put(src_id, &idx, b.clone());
+                        b
+                    }
+                };
+                let local: Vec<_> =
+                    global.iter().zip(&chunk_region).map(|(g, c)| (g.start - c.start, g.end - c.start, 1)).collect();
+                full.slice(&local)
+            }
+            _ => src.read_region(&idx, &global).map_err(err)?,
+        };
+        check_block(src.as_ref(), &idx, &block, &global)?;
         parts.push((dest, block));
     }
     let shape: Vec<usize> = region.iter().map(|r| r.end - r.start).collect();
     Ok(assemble(src.dtype(), &shape, parts))
+}
+
+fn check_block(src: &dyn ChunkSource, idx: &[usize], block: &Block, region: &Region) -> Result<()> {
+    let want: Vec<usize> = region.iter().map(|r| r.end - r.start).collect();
+    if block.shape() != want.as_slice() || block.dtype() != src.dtype() {
+        return Err(ChunkedError::Source {
+            source_name: src.name(),
+            chunk: idx.to_vec(),
+            message: format!(
+                "the source returned a {} block of shape {:?}, expected {} {:?}",
+                block.dtype(),
+                block.shape(),
+                src.dtype(),
+                want
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Place blocks into a new block of `shape` (no copy when one block covers everything).
