@@ -463,6 +463,10 @@ impl BinaryOp {
     /// Like [`BinaryOp::apply`] but accepting operands that broadcast to each other's shape
     /// (size-1 axes), and reusing the left operand's memory when it has the result's shape and
     /// dtype.
+    ///
+    /// # Panics
+    /// When the shapes do not broadcast (the lazy layer checks this when the expression is
+    /// built).
     pub fn apply_owned(self, a: Block, b: Block) -> Block {
         let dt = self.compute_dtype(a.dtype(), b.dtype());
         let shape: Vec<usize> = a.shape().iter().zip(b.shape()).map(|(&p, &q)| p.max(q)).collect();
@@ -494,6 +498,9 @@ impl BinaryOp {
 
     /// Like [`BinaryOp::apply_scalar`], reusing the array's memory when the dtype does not
     /// change, with tight loops for the common operations.
+    ///
+    /// # Panics
+    /// Never: the dtype is checked before the typed array is taken out.
     pub fn apply_scalar_owned(self, a: Block, s: Scalar, scalar_left: bool) -> Block {
         let dt = self.compute_dtype_scalar(a.dtype(), s.kind());
         if self.gives_bool() || dt != a.dtype() {
