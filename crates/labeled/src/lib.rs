@@ -1,6 +1,27 @@
 //! # cumulus-labeled
 //!
-//! `Variable`, `DataArray` and `Dataset` with coordinates and indexes, CF time, `sel`/`isel`,
-//! arithmetic, reductions, `groupby`, `resample` and `weighted`, playing the part of xarray.
+//! Labeled arrays on top of `cumulus-chunked`, playing the part of xarray in the workshop:
+//! [`Variable`] (named dimensions over lazy data), [`DataArray`] (a variable with
+//! coordinates), [`Dataset`] (variables sharing coordinates), indexes for numeric and datetime
+//! coordinates with xarray's selection rules, CF time, reductions by dimension name, arithmetic
+//! aligned by coordinates, `groupby` and `resample`.
 //!
-//! **Status:** not built yet (issue 5). Nothing in this crate is public until it works.
+//! Names and semantics follow xarray: `isel`, `sel` (inclusive label slices, descending
+//! latitude, partial date strings, `nearest`), `mean("time")` skipping NaN for floats,
+//! `groupby("time.month")`, `resample(time="1D")` with NaN for empty bins.
+
+pub mod coords;
+pub mod dataarray;
+pub mod dataset;
+pub mod error;
+pub mod index;
+mod repr;
+pub mod time;
+pub mod variable;
+
+pub use coords::Coords;
+pub use dataarray::{DataArray, Dims, GroupBy, Resample};
+pub use dataset::Dataset;
+pub use error::{LabeledError, Result};
+pub use index::{Index, IndexValues, Label, Positions};
+pub use variable::{Attrs, Isel, Selector, Variable, nearest, nearest_within, slice};

@@ -1,0 +1,764 @@
+//! [`DataArray`]: one variable with its coordinates and a name — xarray's `DataArray`.
+//!
+//! ```
+//! use cumulus_labeled::{DataArray, Variable, nearest};
+//! use cumulus_chunked::ChunkedArray;
+//! use ndarray::{ArrayD, IxDyn};
+//!
+//! // 3 latitudes (descending) × 4 longitudes of temperature.
+//! let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 280.0 + i[0] as f32 + 0.1 * i[1] as f32);
+//! let da = DataArray::new("temperature", Variable::new(&["latitude", "longitude"],
+//!         ChunkedArray::from_array(t, &[2, 2]).unwrap()).unwrap())
+//!     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+//!     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+//! let box_mean = da.sel([("latitude", (24.5..=23.0).into())]).unwrap().mean("latitude").unwrap();
+//! assert_eq!(box_mean.dims(), &["longitude"]);
+//! let v = da.sel([("latitude", nearest(24.2)), ("longitude", nearest(121.4))]).unwrap().item().unwrap();
+//! assert!((v - 281.1).abs() < 1e-4);
+//! ```
+
+use std::fmt;
+
+use cumulus_chunked::array::human_bytes;
+use cumulus_chunked::{BinaryOp, Block, ChunkedArray, ComputeOptions, DType, ReduceOp, Scalar, UnaryOp};
+
+use crate::coords::{Coords, isel_positions, isel_variable};
+use crate::error::{LabeledError, Result};
+use crate::index::{Index, IndexValues, Positions};
+use crate::time::{self, parts};
+use crate::variable::{Attrs, Isel, Selector, Variable, block_f64, block_i64};
+
+/// Which dimensions a reduction runs over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dims {
+    /// Every dimension.
+    All,
+    /// These names.
+    Some(Vec<String>),
+}
+
+impl From<&str> for Dims {
+    fn from(d: &str) -> Dims {
+        Dims::Some(vec![d.to_string()])
+    }
+}
+impl<const N: usize> From<[&str; N]> for Dims {
+    fn from(d: [&str; N]) -> Dims {
+        Dims::Some(d.iter().map(|s| s.to_string()).collect())
+    }
+}
+impl From<&[&str]> for Dims {
+    fn from(d: &[&str]) -> Dims {
+        Dims::Some(d.iter().map(|s| s.to_string()).collect())
+    }
+}
+
+/// A labeled N-d array.
+#[derive(Clone, Debug)]
+pub struct DataArray {
+    name: Option<String>,
+    var: Variable,
+    coords: Coords,
+}
+
+impl DataArray {
+    /// A named array without coordinates.
+    pub fn new(name: &str, var: Variable) -> DataArray {
+        DataArray { name: Some(name.to_string()), var, coords: Coords::new() }
+    }
+
+    /// From parts (used by `Dataset`).
+    pub fn from_parts(name: Option<String>, var: Variable, coords: Coords) -> DataArray {
+        let coords = coords.restrict(var.dims());
+        DataArray { name, var, coords }
+    }
+
+    /// Add a coordinate.
+    ///
+    /// # Errors
+    /// When the coordinate's dimensions or sizes do not fit.
+    pub fn with_coord(mut self, name: &str, coord: Variable) -> Result<DataArray> {
+        for (d, n) in coord.dims().iter().zip(coord.shape()) {
+            let axis = self.var.axis(d)?;
+            if self.var.shape()[axis] != *n {
+                return Err(LabeledError::Mismatch {
+                    op: "assign_coords".into(),
+                    reason: format!(
+                        "coordinate {name:?} has {n} values along {d:?}, the array {}",
+                        self.var.shape()[axis]
+                    ),
+                });
+            }
+        }
+        self.coords.insert(name, coord)?;
+        Ok(self)
+    }
+
+    /// The name.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// The variable.
+    pub fn variable(&self) -> &Variable {
+        &self.var
+    }
+    /// The lazy data.
+    pub fn data(&self) -> &ChunkedArray {
+        self.var.data()
+    }
+    /// Dimension names.
+    pub fn dims(&self) -> &[String] {
+        self.var.dims()
+    }
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        self.var.shape()
+    }
+    /// The dtype.
+    pub fn dtype(&self) -> DType {
+        self.var.dtype()
+    }
+    /// Attributes.
+    pub fn attrs(&self) -> &Attrs {
+        self.var.attrs()
+    }
+    /// Coordinates.
+    pub fn coords(&self) -> &Coords {
+        &self.coords
+    }
+    /// The size of a dimension.
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`].
+    pub fn size(&self, dim: &str) -> Result<usize> {
+        Ok(self.shape()[self.var.axis(dim)?])
+    }
+
+    /// The index of a dimension.
+    ///
+    /// # Errors
+    /// When the dimension has no coordinate.
+    pub fn index(&self, dim: &str) -> Result<&Index> {
+        self.var.axis(dim)?;
+        self.coords.index(dim).ok_or_else(|| LabeledError::BadSelector {
+            dim: dim.to_string(),
+            selector: "a label".into(),
+            reason: "this dimension has no coordinate; select by position with isel".into(),
+        })
+    }
+
+    fn with_var(&self, var: Variable, coords: Coords) -> DataArray {
+        DataArray { name: self.name.clone(), var, coords }
+    }
+
+    /// Rename.
+    pub fn rename(mut self, name: &str) -> DataArray {
+        self.name = Some(name.to_string());
+        self
+    }
+
+    // ------------------------------------------------------------------ selection
+
+    fn select_positions(&self, dim: &str, pos: &Positions) -> Result<DataArray> {
+        let var = isel_variable(&self.var, dim, pos)?;
+        let coords = self.coords.isel(dim, pos)?;
+        Ok(self.with_var(var, coords))
+    }
+
+    /// Select by position (`da.isel(time=0)`).
+    ///
+    /// # Errors
+    /// An unknown dimension or a position out of range.
+    pub fn isel<I: Into<Isel>>(&self, sel: impl IntoIterator<Item = (&'static str, I)>) -> Result<DataArray> {
+        let mut out = self.clone();
+        for (dim, s) in sel {
+            let n = out.size(dim)?;
+            let pos = isel_positions(dim, n, &s.into())?;
+            out = out.select_positions(dim, &pos)?;
+        }
+        Ok(out)
+    }
+
+    /// Select by label (`da.sel(time="2019-06", level=850)`), see [`Selector`].
+    ///
+    /// # Errors
+    /// An unknown dimension, a missing label, a label of the wrong kind.
+    pub fn sel<'a>(&self, sel: impl IntoIterator<Item = (&'a str, Selector)>) -> Result<DataArray> {
+        let mut out = self.clone();
+        for (dim, s) in sel {
+            let pos = resolve(out.index(dim)?, &s)?;
+            out = out.select_positions(dim, &pos)?;
+        }
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------------ computation
+
+    /// Apply an elementwise function.
+    pub fn map_unary(&self, op: UnaryOp) -> DataArray {
+        self.with_var(self.var.replace(self.dims().to_vec(), self.data().unary(op)), self.coords.clone())
+    }
+
+    /// `√x`
+    pub fn sqrt(&self) -> DataArray {
+        self.map_unary(UnaryOp::Sqrt)
+    }
+    /// `|x|`
+    pub fn abs(&self) -> DataArray {
+        self.map_unary(UnaryOp::Abs)
+    }
+    /// Convert the dtype.
+    pub fn astype(&self, dtype: DType) -> DataArray {
+        self.map_unary(UnaryOp::Cast(dtype))
+    }
+
+    /// Combine with a scalar (`self op s`).
+    pub fn scalar_op(&self, op: BinaryOp, s: impl Into<Scalar>) -> DataArray {
+        let mut v = self.var.replace(self.dims().to_vec(), self.data().scalar(op, s));
+        if op.gives_bool() {
+            v = v.with_attrs(Attrs::new());
+        }
+        self.with_var(v, self.coords.clone())
+    }
+
+    /// Combine with another DataArray: broadcast by dimension name, aligned on coordinate
+    /// labels with an inner join (xarray's default).
+    ///
+    /// # Errors
+    /// When a shared dimension has no common labels, or sizes differ without coordinates.
+    pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        let (a, b) = align(self, other)?;
+        let mut dims: Vec<String> = a.dims().to_vec();
+        for d in b.dims() {
+            if !dims.contains(d) {
+                dims.push(d.clone());
+            }
+        }
+        let x = broadcast_to_dims(a.data(), a.dims(), &dims)?;
+        let y = broadcast_to_dims(b.data(), b.dims(), &dims)?;
+        let data = x.binary(op, &y)?;
+        let name = if a.name == b.name { a.name.clone() } else { None };
+        let attrs = Attrs::new();
+        let var = Variable::from_parts(dims, data, attrs)?;
+        Ok(DataArray { name, var, coords: a.coords.union(&b.coords) })
+    }
+
+    /// `where(cond, self, other)`: keep values where `cond` is true, else `other` (NaN by
+    /// default in xarray; pass `f64::NAN`).
+    ///
+    /// # Errors
+    /// When `cond` does not broadcast.
+    pub fn where_(&self, cond: &DataArray, other: f64) -> Result<DataArray> {
+        let (a, c) = align(self, cond)?;
+        let dims = a.dims().to_vec();
+        let cx = broadcast_to_dims(c.data(), c.dims(), &dims)?;
+        let fill = ChunkedArray::full(&[1], &[1], other, a.dtype())?;
+        let data = ChunkedArray::where_(&cx, a.data(), &fill)?;
+        Ok(a.with_var(a.var.replace(dims, data), a.coords.clone()))
+    }
+
+    /// Reduce over dimensions. `skipna`: `None` means xarray's default (skip NaN for floats).
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn reduce(&self, op: ReduceOp, dims: impl Into<Dims>, skipna: Option<bool>) -> Result<DataArray> {
+        let dims: Vec<String> = match dims.into() {
+            Dims::All => self.dims().to_vec(),
+            Dims::Some(d) => d,
+        };
+        let axes = dims.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+        let skip = skipna.unwrap_or(self.dtype().is_float());
+        let data = self.data().reduce(op, axes, skip)?;
+        let kept: Vec<String> = self.dims().iter().filter(|d| !dims.contains(d)).cloned().collect();
+        let var = Variable::from_parts(kept.clone(), data, Attrs::new())?;
+        Ok(DataArray { name: self.name.clone(), var, coords: self.coords.restrict(&kept) })
+    }
+
+    /// Mean (NaN skipped for floats).
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn mean(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Mean, dims, None)
+    }
+    /// Sum.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn sum(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Sum, dims, None)
+    }
+    /// Minimum.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn min(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Min, dims, None)
+    }
+    /// Maximum.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn max(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Max, dims, None)
+    }
+    /// Standard deviation (ddof 0, as xarray).
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn std(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Std(0), dims, None)
+    }
+    /// Variance (ddof 0).
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn var(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Var(0), dims, None)
+    }
+    /// Number of non-NaN values.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn count(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceOp::Count, dims, Some(true))
+    }
+
+    /// Group along the dimension of a coordinate component: `"time.month"`, `"time.hour"`,
+    /// `"time.dayofyear"`, `"time.year"`, or a plain integer coordinate name.
+    ///
+    /// # Errors
+    /// An unknown coordinate or component.
+    pub fn groupby(&self, key: &str) -> Result<GroupBy> {
+        GroupBy::new(self.clone(), key)
+    }
+
+    /// Bin along a time dimension with a fixed frequency (`"1D"`, `"6h"`); empty bins give
+    /// NaN, as in xarray.
+    ///
+    /// # Errors
+    /// A dimension without a time index, or a bad frequency.
+    pub fn resample(&self, dim: &str, freq: &str) -> Result<Resample> {
+        let idx = self.index(dim)?;
+        let IndexValues::Time(t) = idx.values() else {
+            return Err(LabeledError::BadSelector {
+                dim: dim.to_string(),
+                selector: freq.to_string(),
+                reason: "resample needs a time coordinate".into(),
+            });
+        };
+        let bin = crate::index::parse_freq(freq)?;
+        let (starts, labels) = crate::index::time_bins(t, bin);
+        Ok(Resample { obj: self.clone(), dim: dim.to_string(), starts, labels })
+    }
+
+    /// Values of a time coordinate's component (`month`, `hour`, …) — the `dt` accessor on a
+    /// dimension coordinate, as a 1-d DataArray along that dimension.
+    ///
+    /// # Errors
+    /// When `dim` has no time index or the component is unknown.
+    pub fn dt(&self, dim: &str, component: &str) -> Result<DataArray> {
+        let idx = self.index(dim)?;
+        let values = dt_component(idx, component)?;
+        let var = Variable::from_vec(dim, values);
+        DataArray::new(component, var).with_coord(dim, Variable::from_times(dim, time_values(idx)))
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /// Permute dimensions.
+    ///
+    /// # Errors
+    /// When `dims` is not a permutation of the dimensions.
+    pub fn transpose(&self, dims: &[&str]) -> Result<DataArray> {
+        let perm = dims.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+        let data = self.data().transpose(&perm)?;
+        let names = dims.iter().map(|d| d.to_string()).collect();
+        Ok(self.with_var(self.var.replace(names, data), self.coords.clone()))
+    }
+
+    /// Add a length-1 dimension in front.
+    ///
+    /// # Errors
+    /// When the name exists.
+    pub fn expand_dims(&self, dim: &str) -> Result<DataArray> {
+        if self.dims().iter().any(|d| d == dim) {
+            return Err(LabeledError::Mismatch { op: "expand_dims".into(), reason: format!("{dim:?} already exists") });
+        }
+        let mut dims = vec![dim.to_string()];
+        dims.extend(self.dims().iter().cloned());
+        Ok(self.with_var(self.var.replace(dims, self.data().expand_dims(0)?), self.coords.clone()))
+    }
+
+    /// Drop a length-1 dimension.
+    ///
+    /// # Errors
+    /// When the dimension does not have length 1.
+    pub fn squeeze(&self, dim: &str) -> Result<DataArray> {
+        self.select_positions(dim, &Positions::Scalar(0)).and_then(|d| {
+            if self.size(dim)? == 1 {
+                Ok(d)
+            } else {
+                Err(LabeledError::Mismatch {
+                    op: "squeeze".into(),
+                    reason: format!("{dim:?} has length {}", self.size(dim)?),
+                })
+            }
+        })
+    }
+
+    /// Rename a dimension (and its coordinate).
+    ///
+    /// # Errors
+    /// When the dimension does not exist.
+    pub fn rename_dim(&self, from: &str, to: &str) -> Result<DataArray> {
+        self.var.axis(from)?;
+        let dims = self.dims().iter().map(|d| if d == from { to.to_string() } else { d.clone() }).collect();
+        Ok(self.with_var(self.var.replace(dims, self.data().clone()), self.coords.rename_dim(from, to)))
+    }
+
+    /// Remove a coordinate.
+    pub fn drop_vars(&self, name: &str) -> DataArray {
+        let mut c = self.coords.clone();
+        c.remove(name);
+        self.with_var(self.var.clone(), c)
+    }
+
+    /// Drop positions along `dim` where every value is NaN (`how="all"`), computing what is
+    /// needed to decide.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn dropna(&self, dim: &str) -> Result<DataArray> {
+        let others: Vec<String> = self.dims().iter().filter(|d| *d != dim).cloned().collect();
+        let counts = if others.is_empty() {
+            self.data().isnan().not().astype(DType::I64).compute()?
+        } else {
+            let axes = others.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+            self.data().count(axes)?.compute()?
+        };
+        let keep: Vec<usize> = block_i64(&counts).iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, _)| i).collect();
+        self.select_positions(dim, &Positions::List(keep))
+    }
+
+    // ------------------------------------------------------------------ execution
+
+    /// Compute into memory (one chunk).
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn compute(&self) -> Result<DataArray> {
+        self.compute_with(&ComputeOptions::default())
+    }
+
+    /// Compute with options.
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn compute_with(&self, opts: &ComputeOptions) -> Result<DataArray> {
+        let (b, _) = self.data().compute_with(opts)?;
+        let shape = b.shape().to_vec();
+        let data = ChunkedArray::from_block(b, cumulus_chunked::Chunks::single(&shape))?;
+        Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
+    }
+
+    /// The computed values.
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn values(&self) -> Result<Block> {
+        Ok(self.data().compute()?)
+    }
+
+    /// The computed values as `f64`.
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn to_vec_f64(&self) -> Result<Vec<f64>> {
+        Ok(block_f64(&self.values()?))
+    }
+
+    /// The single value of a 0-d (or one-element) array.
+    ///
+    /// # Errors
+    /// When there is not exactly one element.
+    pub fn item(&self) -> Result<f64> {
+        let v = self.to_vec_f64()?;
+        if v.len() != 1 {
+            return Err(LabeledError::Mismatch {
+                op: "item".into(),
+                reason: format!("the array has {} elements (shape {:?})", v.len(), self.shape()),
+            });
+        }
+        Ok(v[0])
+    }
+}
+
+/// Resolve a selector against an index.
+///
+/// # Errors
+/// A missing label, a label of the wrong kind, a mask of the wrong length.
+pub fn resolve(index: &Index, s: &Selector) -> Result<Positions> {
+    match s {
+        Selector::Label(l) => index.get(l),
+        Selector::Slice(a, b) => index.slice(a.as_ref(), b.as_ref()),
+        Selector::Nearest(l, tol) => Ok(Positions::Scalar(index.nearest(l, *tol)?)),
+        Selector::List(ls) => Ok(Positions::List(index.get_many(ls)?)),
+        Selector::Mask(m) => {
+            if m.len() != index.len() {
+                return Err(LabeledError::BadSelector {
+                    dim: index.dim().to_string(),
+                    selector: format!("a mask of length {}", m.len()),
+                    reason: format!("the dimension has length {}", index.len()),
+                });
+            }
+            Ok(Positions::List(m.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect()))
+        }
+    }
+}
+
+/// Align two arrays on the coordinates of their shared dimensions (inner join).
+fn align(a: &DataArray, b: &DataArray) -> Result<(DataArray, DataArray)> {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    let shared: Vec<String> = a.dims().iter().filter(|d| b.dims().contains(d)).cloned().collect();
+    for d in shared {
+        let (na, nb) = (a.size(&d)?, b.size(&d)?);
+        match (a.coords.index(&d), b.coords.index(&d)) {
+            (Some(ia), Some(ib)) if ia.values() != ib.values() => {
+                let (pa, pb) = inner_join(ia, ib);
+                if pa.is_empty() {
+                    return Err(LabeledError::Mismatch {
+                        op: "align".into(),
+                        reason: format!("no common {d:?} labels: {} and {}", ia.summary(), ib.summary()),
+                    });
+                }
+                a = a.select_positions(&d, &Positions::List(pa))?;
+                b = b.select_positions(&d, &Positions::List(pb))?;
+            }
+            _ if na != nb && na != 1 && nb != 1 => {
+                return Err(LabeledError::Mismatch {
+                    op: "align".into(),
+                    reason: format!("dimension {d:?} has size {na} and {nb} and no coordinates to align on"),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok((a, b))
+}
+
+fn inner_join(a: &Index, b: &Index) -> (Vec<usize>, Vec<usize>) {
+    let mut pa = Vec::new();
+    let mut pb = Vec::new();
+    for i in 0..a.len() {
+        let found = match (a.values(), b.values()) {
+            (IndexValues::Str(x), IndexValues::Str(y)) => y.iter().position(|v| *v == x[i]),
+            _ => (0..b.len()).find(|&j| b.numeric(j) == a.numeric(i)),
+        };
+        if let Some(j) = found {
+            pa.push(i);
+            pb.push(j);
+        }
+    }
+    (pa, pb)
+}
+
+/// Arrange `data` (with `dims`) to `target` dims: transpose, then insert length-1 axes.
+fn broadcast_to_dims(data: &ChunkedArray, dims: &[String], target: &[String]) -> Result<ChunkedArray> {
+    let order: Vec<usize> = target.iter().filter_map(|t| dims.iter().position(|d| d == t)).collect::<Vec<_>>();
+    let mut x = if order.iter().enumerate().all(|(i, &p)| i == p) { data.clone() } else { data.transpose(&order)? };
+    for (k, t) in target.iter().enumerate() {
+        if !dims.contains(t) {
+            x = x.expand_dims(k)?;
+        }
+    }
+    Ok(x)
+}
+
+fn time_values(idx: &Index) -> Vec<i64> {
+    match idx.values() {
+        IndexValues::Time(t) => t.to_vec(),
+        _ => vec![],
+    }
+}
+
+/// A datetime component for every label of a time index.
+///
+/// # Errors
+/// When the index is not a time index, or the component is unknown.
+pub fn dt_component(idx: &Index, component: &str) -> Result<Vec<i64>> {
+    let IndexValues::Time(t) = idx.values() else {
+        return Err(LabeledError::BadSelector {
+            dim: idx.dim().to_string(),
+            selector: format!("dt.{component}"),
+            reason: "the coordinate is not a datetime".into(),
+        });
+    };
+    let f: fn(&time::Parts) -> i64 = match component {
+        "year" => |p| p.year,
+        "month" => |p| p.month as i64,
+        "day" => |p| p.day as i64,
+        "hour" => |p| p.hour as i64,
+        "dayofyear" => |p| p.dayofyear as i64,
+        "dayofweek" => |p| p.dayofweek as i64,
+        other => {
+            return Err(LabeledError::BadSelector {
+                dim: idx.dim().to_string(),
+                selector: format!("dt.{other}"),
+                reason: "known components: year, month, day, hour, dayofyear, dayofweek (season: dt_season)".into(),
+            });
+        }
+    };
+    Ok(t.iter().map(|&v| f(&parts(v))).collect())
+}
+
+/// Seasons ("DJF", …) of every label of a time index.
+///
+/// # Errors
+/// When the index is not a time index.
+pub fn dt_season(idx: &Index) -> Result<Vec<&'static str>> {
+    Ok(dt_component(idx, "month")?.into_iter().map(|m| time::season(m as u32)).collect())
+}
+
+/// A grouping of a DataArray along one dimension by integer keys.
+#[derive(Debug, Clone)]
+pub struct GroupBy {
+    obj: DataArray,
+    dim: String,
+    group: String,
+    keys: Vec<i64>,
+    unique: Vec<i64>,
+}
+
+impl GroupBy {
+    fn new(obj: DataArray, key: &str) -> Result<GroupBy> {
+        let (dim, comp) = match key.split_once('.') {
+            Some((d, c)) => (d.to_string(), Some(c.to_string())),
+            None => (key.to_string(), None),
+        };
+        let idx = obj.index(&dim)?;
+        let keys = match &comp {
+            Some(c) => dt_component(idx, c)?,
+            None => (0..idx.len()).map(|i| idx.numeric(i).unwrap_or(0.0) as i64).collect(),
+        };
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        Ok(GroupBy { obj, group: comp.unwrap_or_else(|| dim.clone()), dim, keys, unique })
+    }
+
+    /// The group keys, sorted.
+    pub fn groups(&self) -> &[i64] {
+        &self.unique
+    }
+
+    fn labels(&self) -> Vec<i64> {
+        self.keys.iter().map(|k| self.unique.binary_search(k).map_or(-1, |i| i as i64)).collect()
+    }
+
+    /// Reduce every group (the grouped dimension becomes the group dimension).
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn reduce(&self, op: ReduceOp, skipna: Option<bool>) -> Result<DataArray> {
+        let axis = self.obj.var.axis(&self.dim)?;
+        let skip = skipna.unwrap_or(self.obj.dtype().is_float());
+        let data = self.obj.data().grouped(op, axis, &self.labels(), self.unique.len(), skip)?;
+        let dims: Vec<String> =
+            self.obj.dims().iter().map(|d| if *d == self.dim { self.group.clone() } else { d.clone() }).collect();
+        let var = Variable::from_parts(dims.clone(), data, Attrs::new())?;
+        let mut coords = self.obj.coords.restrict(&dims);
+        coords.insert(&self.group, Variable::from_vec(&self.group, self.unique.clone()))?;
+        Ok(DataArray { name: self.obj.name.clone(), var, coords })
+    }
+
+    /// Mean of every group.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn mean(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Mean, None)
+    }
+
+    /// `grouped - per_group`: subtract from every element the value of its group
+    /// (`ds.groupby("time.month") - clim`).
+    ///
+    /// # Errors
+    /// When `per_group` lacks the group dimension or a group.
+    pub fn binary(&self, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
+        let gidx = per_group.index(&self.group)?;
+        let pos: Vec<usize> = self
+            .keys
+            .iter()
+            .map(|k| {
+                (0..gidx.len()).find(|&j| gidx.numeric(j) == Some(*k as f64)).ok_or_else(|| LabeledError::NoLabel {
+                    dim: self.group.clone(),
+                    label: k.to_string(),
+                    summary: gidx.summary(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let spread = per_group.select_positions(&self.group, &Positions::List(pos))?;
+        let mut spread = spread.drop_vars(&self.group).rename_dim(&self.group, &self.dim)?;
+        if let Some(c) = self.obj.coords.get(&self.dim) {
+            let idx = self.obj.coords.index(&self.dim).cloned();
+            spread.coords.insert_with_index(&self.dim, c.clone(), idx);
+        }
+        self.obj.binary(op, &spread)
+    }
+}
+
+/// Fixed-frequency bins along a time dimension.
+#[derive(Debug, Clone)]
+pub struct Resample {
+    obj: DataArray,
+    dim: String,
+    starts: Vec<i64>,
+    labels: Vec<i64>,
+}
+
+impl Resample {
+    /// Reduce every bin; the dimension keeps its name and gets the bin starts as labels.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn reduce(&self, op: ReduceOp, skipna: Option<bool>) -> Result<DataArray> {
+        let axis = self.obj.var.axis(&self.dim)?;
+        let skip = skipna.unwrap_or(self.obj.dtype().is_float());
+        let data = self.obj.data().grouped(op, axis, &self.labels, self.starts.len(), skip)?;
+        let var = self.obj.var.replace(self.obj.dims().to_vec(), data).with_attrs(Attrs::new());
+        // Coordinates along the resampled dimension no longer apply; the bins get new labels.
+        let mut coords = crate::coords::Coords::new();
+        for (n, v, i) in self.obj.coords.iter() {
+            if !v.dims().contains(&self.dim) {
+                coords.insert_with_index(n, v.clone(), i.cloned());
+            }
+        }
+        coords.insert(&self.dim, Variable::from_times(&self.dim, self.starts.clone()))?;
+        Ok(DataArray { name: self.obj.name.clone(), var, coords })
+    }
+
+    /// Mean of every bin (NaN for empty bins).
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn mean(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Mean, None)
+    }
+}
+
+impl fmt::Display for DataArray {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dims: Vec<String> = self.dims().iter().zip(self.shape()).map(|(d, n)| format!("{d}: {n}")).collect();
+        writeln!(
+            f,
+            "<cumulus.DataArray '{}' ({})> Size: {}",
+            self.name.as_deref().unwrap_or(""),
+            dims.join(", "),
+            human_bytes(self.data().nbytes())
+        )?;
+        writeln!(f, "{} chunked {}", self.dtype(), self.data().chunks())?;
+        crate::repr::write_coords(f, &self.coords)?;
+        crate::repr::write_attrs(f, self.attrs())
+    }
+}

@@ -1,0 +1,267 @@
+//! [`Dataset`]: data variables sharing coordinates — xarray's `Dataset`.
+
+use std::fmt;
+
+use cumulus_chunked::array::human_bytes;
+use cumulus_chunked::{ChunkedArray, ComputeOptions, ReduceOp};
+
+use crate::coords::{Coords, isel_positions, isel_variable};
+use crate::dataarray::{DataArray, Dims, resolve};
+use crate::error::{LabeledError, Result};
+use crate::index::Positions;
+use crate::variable::{Attrs, Isel, Selector, Variable};
+
+/// Several labeled variables over shared dimensions and coordinates.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    vars: Vec<(String, Variable)>,
+    coords: Coords,
+    attrs: Attrs,
+}
+
+impl Dataset {
+    /// An empty dataset.
+    pub fn new() -> Dataset {
+        Dataset::default()
+    }
+
+    /// Add a data variable.
+    ///
+    /// # Errors
+    /// When a dimension's size disagrees with the variables or coordinates already present.
+    pub fn with_var(mut self, name: &str, var: Variable) -> Result<Dataset> {
+        self.check_sizes(name, &var)?;
+        if let Some(e) = self.vars.iter_mut().find(|e| e.0 == name) {
+            e.1 = var;
+        } else {
+            self.vars.push((name.to_string(), var));
+        }
+        Ok(self)
+    }
+
+    /// Add a coordinate.
+    ///
+    /// # Errors
+    /// When its sizes disagree, or its index cannot be built.
+    pub fn with_coord(mut self, name: &str, var: Variable) -> Result<Dataset> {
+        self.check_sizes(name, &var)?;
+        self.coords.insert(name, var)?;
+        Ok(self)
+    }
+
+    /// Replace the attributes.
+    pub fn with_attrs(mut self, attrs: Attrs) -> Dataset {
+        self.attrs = attrs;
+        self
+    }
+
+    fn check_sizes(&self, name: &str, var: &Variable) -> Result<()> {
+        let sizes = self.sizes();
+        for (d, n) in var.dims().iter().zip(var.shape()) {
+            if let Some((_, m)) = sizes.iter().find(|(x, _)| x == d)
+                && m != n
+            {
+                return Err(LabeledError::Mismatch {
+                    op: format!("adding {name:?}"),
+                    reason: format!("dimension {d:?} has size {n}, but {m} in the dataset"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Dimension sizes, in order of first appearance.
+    pub fn sizes(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        let all = self.coords.iter().map(|(_, v, _)| v).chain(self.vars.iter().map(|(_, v)| v));
+        for v in all {
+            for (d, n) in v.dims().iter().zip(v.shape()) {
+                if !out.iter().any(|(x, _)| x == d) {
+                    out.push((d.clone(), *n));
+                }
+            }
+        }
+        out
+    }
+
+    /// Data variable names.
+    pub fn data_vars(&self) -> Vec<&str> {
+        self.vars.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Coordinates.
+    pub fn coords(&self) -> &Coords {
+        &self.coords
+    }
+
+    /// Attributes.
+    pub fn attrs(&self) -> &Attrs {
+        &self.attrs
+    }
+
+    /// A data variable with its coordinates (`ds["temperature"]`).
+    ///
+    /// # Errors
+    /// [`LabeledError::NoVariable`] listing the variables.
+    pub fn get(&self, name: &str) -> Result<DataArray> {
+        if let Some((_, v)) = self.vars.iter().find(|(n, _)| n == name) {
+            return Ok(DataArray::from_parts(Some(name.to_string()), v.clone(), self.coords.clone()));
+        }
+        if let Some(v) = self.coords.get(name) {
+            return Ok(DataArray::from_parts(Some(name.to_string()), v.clone(), self.coords.clone()));
+        }
+        Err(LabeledError::NoVariable {
+            name: name.to_string(),
+            available: self.data_vars().iter().chain(self.coords.names().iter()).map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// Keep only these data variables.
+    ///
+    /// # Errors
+    /// An unknown name.
+    pub fn select_vars(&self, names: &[&str]) -> Result<Dataset> {
+        let mut out = Dataset { vars: vec![], coords: self.coords.clone(), attrs: self.attrs.clone() };
+        for n in names {
+            let da = self.get(n)?;
+            out.vars.push((n.to_string(), da.variable().clone()));
+        }
+        Ok(out)
+    }
+
+    /// Remove variables or coordinates by name (unknown names are ignored, like
+    /// `errors="ignore"`).
+    pub fn drop_vars(&self, names: &[&str]) -> Dataset {
+        let mut out = self.clone();
+        out.vars.retain(|(n, _)| !names.contains(&n.as_str()));
+        for n in names {
+            out.coords.remove(n);
+        }
+        out
+    }
+
+    fn select_positions(&self, dim: &str, pos: &Positions) -> Result<Dataset> {
+        let vars =
+            self.vars.iter().map(|(n, v)| Ok((n.clone(), isel_variable(v, dim, pos)?))).collect::<Result<Vec<_>>>()?;
+        Ok(Dataset { vars, coords: self.coords.isel(dim, pos)?, attrs: self.attrs.clone() })
+    }
+
+    fn size(&self, dim: &str) -> Result<usize> {
+        let sizes = self.sizes();
+        sizes.iter().find(|(d, _)| d == dim).map(|(_, n)| *n).ok_or_else(|| LabeledError::NoDim {
+            dim: dim.to_string(),
+            available: sizes.iter().map(|(d, _)| d.clone()).collect(),
+        })
+    }
+
+    /// Select by position in every variable.
+    ///
+    /// # Errors
+    /// An unknown dimension or a position out of range.
+    pub fn isel<I: Into<Isel>>(&self, sel: impl IntoIterator<Item = (&'static str, I)>) -> Result<Dataset> {
+        let mut out = self.clone();
+        for (dim, s) in sel {
+            let pos = isel_positions(dim, out.size(dim)?, &s.into())?;
+            out = out.select_positions(dim, &pos)?;
+        }
+        Ok(out)
+    }
+
+    /// Select by label in every variable (see [`Selector`]).
+    ///
+    /// # Errors
+    /// An unknown dimension, a missing label.
+    pub fn sel<'a>(&self, sel: impl IntoIterator<Item = (&'a str, Selector)>) -> Result<Dataset> {
+        let mut out = self.clone();
+        for (dim, s) in sel {
+            out.size(dim)?;
+            let idx = out.coords.index(dim).ok_or_else(|| LabeledError::BadSelector {
+                dim: dim.to_string(),
+                selector: "a label".into(),
+                reason: "this dimension has no coordinate; select by position with isel".into(),
+            })?;
+            let pos = resolve(idx, &s)?;
+            out = out.select_positions(dim, &pos)?;
+        }
+        Ok(out)
+    }
+
+    /// Apply a function to every data variable (as a DataArray), keeping the results.
+    ///
+    /// # Errors
+    /// The first error of `f`.
+    pub fn map(&self, f: impl Fn(&DataArray) -> Result<DataArray>) -> Result<Dataset> {
+        let mut out = Dataset { vars: vec![], coords: Coords::new(), attrs: self.attrs.clone() };
+        let mut coords: Option<Coords> = None;
+        for n in self.data_vars() {
+            let r = f(&self.get(n)?)?;
+            coords = Some(match coords {
+                None => r.coords().clone(),
+                Some(c) => c.union(r.coords()),
+            });
+            out.vars.push((n.to_string(), r.variable().clone()));
+        }
+        out.coords = coords.unwrap_or_default();
+        Ok(out)
+    }
+
+    /// Reduce every data variable that has all of `dims` (others are dropped, as xarray does
+    /// for variables without the dimension… it keeps them; here they are kept unchanged).
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn reduce(&self, op: ReduceOp, dims: impl Into<Dims>) -> Result<Dataset> {
+        let dims = dims.into();
+        self.map(|da| {
+            let these: Dims = match &dims {
+                Dims::All => Dims::All,
+                Dims::Some(d) => Dims::Some(d.iter().filter(|x| da.dims().contains(x)).cloned().collect()),
+            };
+            da.reduce(op, these, None)
+        })
+    }
+
+    /// Mean of every variable.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn mean(&self, dims: impl Into<Dims>) -> Result<Dataset> {
+        self.reduce(ReduceOp::Mean, dims)
+    }
+
+    /// Compute every variable in one pass (shared reads run once).
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn compute(&self) -> Result<Dataset> {
+        let arrays: Vec<ChunkedArray> = self.vars.iter().map(|(_, v)| v.data().clone()).collect();
+        let (blocks, _) = ChunkedArray::compute_many_with(&arrays, &ComputeOptions::default())?;
+        let mut out = self.clone();
+        for ((_, v), b) in out.vars.iter_mut().zip(blocks) {
+            let shape = b.shape().to_vec();
+            let data = ChunkedArray::from_block(b, cumulus_chunked::Chunks::single(&shape))?;
+            *v = Variable::from_parts(v.dims().to_vec(), data, v.attrs().clone())?.with_encoding(v.encoding().clone());
+        }
+        Ok(out)
+    }
+
+    /// Total bytes of the data variables.
+    pub fn nbytes(&self) -> usize {
+        self.vars.iter().map(|(_, v)| v.data().nbytes()).sum()
+    }
+}
+
+impl fmt::Display for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "<cumulus.Dataset> Size: {}", human_bytes(self.nbytes()))?;
+        let dims: Vec<String> = self.sizes().iter().map(|(d, n)| format!("{d}: {n}")).collect();
+        writeln!(f, "Dimensions:  ({})", dims.join(", "))?;
+        crate::repr::write_coords(f, &self.coords)?;
+        writeln!(f, "Data variables:")?;
+        let width = self.vars.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (n, v) in &self.vars {
+            crate::repr::write_var(f, n, width, v)?;
+        }
+        crate::repr::write_attrs(f, &self.attrs)
+    }
+}

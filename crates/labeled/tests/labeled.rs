@@ -1,0 +1,110 @@
+//! Labeled semantics checked against values worked out by hand (the same rules xarray
+//! applies; the CI interop step checks them against xarray itself on generated stores).
+
+use cumulus_chunked::{BinaryOp, ChunkedArray};
+use cumulus_labeled::time::{NS_PER_DAY, NS_PER_HOUR, days_from_civil};
+use cumulus_labeled::{DataArray, Dataset, Selector, Variable, nearest, slice};
+use ndarray::{ArrayD, IxDyn};
+
+/// Hourly series over 3 days from 2019-06-30 (crossing into July), 2 latitudes.
+/// value = hour index + 100 * latitude position.
+fn series() -> DataArray {
+    let n = 72;
+    let t0 = days_from_civil(2019, 6, 30) * NS_PER_DAY;
+    let a = ArrayD::from_shape_fn(IxDyn(&[n, 2]), |i| i[0] as f64 + 100.0 * i[1] as f64);
+    let var = Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[10, 1]).unwrap()).unwrap();
+    DataArray::new("x", var)
+        .with_coord("time", Variable::from_times("time", (0..n as i64).map(|k| t0 + k * NS_PER_HOUR).collect()))
+        .unwrap()
+        .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+        .unwrap()
+}
+
+#[test]
+fn partial_dates_and_descending_slices() {
+    let x = series();
+    let july = x.sel([("time", "2019-07".into())]).unwrap();
+    assert_eq!(july.shape(), &[48, 2]);
+    let hour = x.sel([("time", "2019-07-01T05".into())]).unwrap();
+    assert_eq!(hour.dims(), &["latitude"]);
+    assert_eq!(hour.to_vec_f64().unwrap(), vec![29.0, 129.0]);
+    let band = x.sel([("latitude", slice(30.0, 24.0))]).unwrap();
+    assert_eq!(band.shape(), &[72, 1]);
+    let wrong_order = x.sel([("latitude", (24.0..=30.0).into())]).unwrap();
+    assert_eq!(wrong_order.shape(), &[72, 0]);
+    let near = x.sel([("latitude", nearest(23.0))]).unwrap();
+    assert_eq!(near.isel([("time", 0)]).unwrap().item().unwrap(), 100.0);
+    let err = x.sel([("latitude", Selector::from(23.0))]).unwrap_err().to_string();
+    assert!(err.contains("23") && err.contains("latitude"), "{err}");
+}
+
+#[test]
+fn groupby_month_and_anomaly() {
+    let x = series();
+    let clim = x.groupby("time.month").unwrap().mean().unwrap();
+    assert_eq!(clim.dims(), &["month", "latitude"]);
+    // June: hours 0..24 → mean 11.5; July: hours 24..72 → mean 47.5.
+    assert_eq!(clim.to_vec_f64().unwrap(), vec![11.5, 111.5, 47.5, 147.5]);
+    let anom = x.groupby("time.month").unwrap().binary(BinaryOp::Sub, &clim).unwrap();
+    assert_eq!(anom.dims(), &["time", "latitude"]);
+    let v = anom.to_vec_f64().unwrap();
+    assert_eq!(v[0], -11.5);
+    assert_eq!(v[2 * 24], 24.0 - 47.5);
+}
+
+#[test]
+fn daily_resample_gives_nan_for_empty_days() {
+    let x = series();
+    // Keep day 1 and day 3 only: the resample covers 3 days, the middle one empty.
+    let picked = x.isel([("time", cumulus_labeled::Isel::List((0..24).chain(48..72).collect()))]).unwrap();
+    let daily = picked.resample("time", "1D").unwrap().mean().unwrap();
+    assert_eq!(daily.shape(), &[3, 2]);
+    let v = daily.to_vec_f64().unwrap();
+    assert_eq!(v[0], 11.5);
+    assert!(v[2].is_nan() && v[3].is_nan());
+    assert_eq!(v[4], 59.5);
+    let kept = daily.dropna("time").unwrap();
+    assert_eq!(kept.shape(), &[2, 2]);
+}
+
+#[test]
+fn arithmetic_broadcasts_by_name_and_aligns_labels() {
+    let x = series();
+    let m = x.mean("time").unwrap();
+    let anom = x.binary(BinaryOp::Sub, &m).unwrap();
+    assert_eq!(anom.dims(), &["time", "latitude"]);
+    assert_eq!(anom.isel([("time", 0)]).unwrap().to_vec_f64().unwrap(), vec![-35.5, -35.5]);
+    // Inner join: a latitude coordinate with only 22.0 in common.
+    let other = DataArray::new(
+        "w",
+        Variable::new(&["latitude"], ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[2]), 1.0f64), &[2]).unwrap())
+            .unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![22.0f64, 10.0]))
+    .unwrap();
+    let joined = x.binary(BinaryOp::Add, &other).unwrap();
+    assert_eq!(joined.shape(), &[72, 1]);
+    assert_eq!(joined.isel([("time", 1)]).unwrap().item().unwrap(), 102.0);
+}
+
+#[test]
+fn dataset_selects_every_variable() {
+    let x = series();
+    let ds = Dataset::new()
+        .with_coord("time", x.coords().get("time").unwrap().clone())
+        .unwrap()
+        .with_coord("latitude", x.coords().get("latitude").unwrap().clone())
+        .unwrap()
+        .with_var("x", x.variable().clone())
+        .unwrap()
+        .with_var("y", x.scalar_op(BinaryOp::Mul, 2.0).variable().clone())
+        .unwrap();
+    let sub = ds.sel([("latitude", Selector::from(22.0)), ("time", "2019-06-30".into())]).unwrap();
+    let means = sub.mean("time").unwrap().compute().unwrap();
+    assert_eq!(means.get("x").unwrap().item().unwrap(), 111.5);
+    assert_eq!(means.get("y").unwrap().item().unwrap(), 223.0);
+    let repr = ds.to_string();
+    assert!(repr.contains("Dimensions:  (time: 72, latitude: 2)") && repr.contains("* time"), "{repr}");
+    let e = ds.get("temperature").unwrap_err().to_string();
+    assert!(e.contains("\"x\"") && e.contains("\"y\""), "{e}");
+}
