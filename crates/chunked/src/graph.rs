@@ -14,11 +14,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::chunks::{Region, grid_indices};
 use crate::kernels::reduce::Reduction;
-use crate::plan::eval::{StageKey, stage_deps};
+use crate::plan::eval::{StageKey, requirements, stage_deps};
 use crate::plan::node::{BlockFn, NodeRef, Op};
+use crate::source::ChunkSource;
 
 /// What a task does.
 #[derive(Clone)]
@@ -346,6 +348,55 @@ impl Builder {
     }
 }
 
+fn collect_touched(
+    node: &NodeRef,
+    region: &Region,
+    seen: &mut BTreeSet<(u64, Vec<usize>)>,
+    out: &mut Vec<(Arc<dyn ChunkSource>, Vec<usize>)>,
+) {
+    if let Op::Source(src) = &node.op {
+        let per_axis = node.chunks.overlaps(region);
+        let counts: Vec<usize> = per_axis.iter().map(Vec::len).collect();
+        for k in grid_indices(&counts) {
+            let idx: Vec<usize> = k.iter().enumerate().map(|(d, &j)| per_axis[d][j].0).collect();
+            if seen.insert((node.id, idx.clone())) {
+                out.push((src.clone(), idx));
+            }
+        }
+        return;
+    }
+    if node.is_stage() {
+        return;
+    }
+    for (x, r) in requirements(node, region) {
+        collect_touched(&x, &r, seen, out);
+    }
+}
+
+/// Read and decode `chunks` on `threads` threads and throw the data away: the time a
+/// workload cannot beat. Returns the bytes decoded.
+///
+/// # Errors
+/// The first chunk that fails to read.
+pub fn read_touched(chunks: &[(Arc<dyn ChunkSource>, Vec<usize>)], threads: usize) -> crate::Result<usize> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| {
+        crate::ChunkedError::Task { task: "read_touched".into(), chunk: vec![], message: e.to_string() }
+    })?;
+    pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|(src, idx)| {
+                src.read_chunk(idx).map(|b| b.nbytes()).map_err(|e| crate::ChunkedError::Source {
+                    source_name: src.name(),
+                    chunk: idx.clone(),
+                    message: e.0,
+                })
+            })
+            .try_reduce(|| 0, |a, b| Ok(a + b))
+    })
+}
+
 impl TaskGraph {
     /// Lower optimized output nodes into one task graph.
     pub(crate) fn build(outputs: &[NodeRef]) -> TaskGraph {
@@ -401,6 +452,24 @@ impl TaskGraph {
             *m.entry(t.kind.clone()).or_insert(0) += 1;
         }
         m
+    }
+
+    /// Every source chunk the tasks read, each once: `(source, chunk index)`, in task order.
+    /// Reading exactly these (and nothing else) is the workload's **decode floor**.
+    pub fn touched_chunks(&self) -> Vec<(Arc<dyn ChunkSource>, Vec<usize>)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for t in &self.tasks {
+            let (node, region) = match &t.action {
+                Action::Fused { node, region } => (node, region),
+                Action::Partial { input, region, .. }
+                | Action::GroupPartial { input, region, .. }
+                | Action::MapBlock { input, region, .. } => (input, region),
+                _ => continue,
+            };
+            collect_touched(node, region, &mut seen, &mut out);
+        }
+        out
     }
 
     /// Number of edges (dependencies).

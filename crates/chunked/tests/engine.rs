@@ -209,3 +209,17 @@ fn dtypes_follow_numpy() {
     let s = i.sum(0).unwrap().compute().unwrap();
     assert_eq!(s.as_array::<i64>().unwrap()[[]], 7);
 }
+
+#[test]
+fn the_decode_floor_reads_exactly_the_touched_chunks() {
+    let src = counting(&[100, 100], &[10, 10], None);
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    let y = x.slice_axis(1, Some(15), Some(35), 1).unwrap().mean(0).unwrap();
+    let g = y.graph(&ComputeOptions::default()).unwrap();
+    let touched = g.touched_chunks();
+    // Columns 15..35 touch chunk columns 1, 2 and 3, over 10 chunk rows.
+    assert_eq!(touched.len(), 30);
+    let bytes = cumulus_chunked::graph::read_touched(&touched, 2).unwrap();
+    assert_eq!(bytes, 30 * 100 * 4);
+    assert_eq!(src.reads.load(Ordering::Relaxed), 30);
+}
