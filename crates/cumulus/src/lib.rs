@@ -6,10 +6,12 @@
 //! What works today:
 //!
 //! - [`data_gen`]: the synthetic ERA5-like data generator (`cumulus gen`, `era5-gen`).
-//! - [`store`]: writing Zarr v2/v3 stores with consolidated metadata.
+//! - [`store`]: Zarr v2/v3 stores: `open_zarr`, `open_mfdataset`, and the writer.
+//! - [`chunked`]: the lazy engine (plans, optimizer, task graphs, scheduler, telemetry).
+//! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
+//! - [`bench`]: `cumulus bench`, the peer's workloads on cumulus.
 //!
-//! The lazy engine (`cumulus-chunked`), labeled arrays (`cumulus-labeled`), reading stores,
-//! plots, the dashboard, batches and skill scores arrive with their issues; see
+//! Plots, the dashboard, batches and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
 //!
 //! ```
@@ -19,11 +21,17 @@
 //! assert_eq!(store_name(2019), "era5_2019_10N40N_100E140E.zarr");
 //! ```
 
+pub mod bench;
+
+pub use cumulus_chunked as chunked;
 pub use cumulus_data_gen as data_gen;
+pub use cumulus_labeled as labeled;
 pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
 pub mod prelude {
-    pub use cumulus_data_gen::{GenConfig, Preset, Variable, generate, store_name};
-    pub use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
+    pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
+    pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
+    pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
+    pub use cumulus_store::{ArraySpec, Compressor, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr};
 }

@@ -83,6 +83,35 @@ pub enum StoreError {
         /// The parser's error.
         source: serde_json::Error,
     },
+    /// The path is not a Zarr store.
+    #[error("{path} is not a Zarr store: {reason}")]
+    NotAStore {
+        /// The path.
+        path: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+    /// Two stores that should combine do not agree.
+    #[error("cannot combine {first} and {second}: {reason}")]
+    Mismatch {
+        /// The first store.
+        first: PathBuf,
+        /// The store that disagrees with it.
+        second: PathBuf,
+        /// The difference.
+        reason: String,
+    },
+    /// A labeled-array error while building the dataset.
+    #[error("store {store}: {source}")]
+    Labeled {
+        /// The store path.
+        store: PathBuf,
+        /// The error.
+        source: cumulus_labeled::LabeledError,
+    },
+    /// An engine error (a chunk that cannot be read or decoded, …).
+    #[error(transparent)]
+    Engine(#[from] cumulus_chunked::ChunkedError),
 }
 
 impl StoreError {

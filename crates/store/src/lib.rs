@@ -12,8 +12,11 @@
 //!   [`StoreWriter::finish`], so an interrupted write never leaves a store that looks complete.
 //! - [`Compressor`] names the codecs the class compares (Blosc zstd, Blosc lz4, gzip, none).
 //!
-//! Reading (`open_zarr`, `open_mfdataset`), NetCDF and `to_zarr` from lazy data come with
-//! issue 6.
+//! The **reading side**: [`open_zarr`] and [`open_mfdataset`] give lazy labeled datasets
+//! (consolidated metadata, or a scan with a warning; Zarr v2 and v3; CF time, mask and scale),
+//! with one engine chunk per stored chunk, decoded by zarrs only when computed.
+//!
+//! NetCDF, `to_zarr` from lazy data and remote stores come with issue 6.
 //!
 //! ```
 //! use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
@@ -38,12 +41,16 @@
 mod codec;
 mod consolidate;
 mod error;
+mod open;
+pub mod read;
 mod spec;
 mod usage;
 mod writer;
 
 pub use codec::{Compressor, Shuffle};
 pub use error::StoreError;
+pub use open::{open_mfdataset, open_zarr, stored_arrays};
+pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta};
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
 pub use usage::disk_usage;
 pub use writer::{StoreWriter, WriteMode, partial_path};

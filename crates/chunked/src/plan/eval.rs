@@ -144,12 +144,31 @@ pub struct Evaluator<'a> {
     stages: &'a StageValues,
     cache: Option<&'a ChunkCache>,
     memo: HashMap<(u64, Region), Block>,
+    /// Nodes reached more than once from the root being evaluated (worth caching).
+    shared: Option<std::collections::HashSet<u64>>,
+}
+
+/// Nodes reachable more than once from `root` without crossing a stage.
+fn shared_nodes(root: &NodeRef) -> std::collections::HashSet<u64> {
+    let mut seen = std::collections::HashSet::new();
+    let mut shared = std::collections::HashSet::new();
+    let mut stack = vec![root.clone()];
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id) {
+            shared.insert(n.id);
+            continue;
+        }
+        if !n.is_stage() {
+            stack.extend(n.inputs().into_iter().cloned());
+        }
+    }
+    shared
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator that reads stage chunks from `stages`.
     pub fn new(stages: &'a StageValues) -> Evaluator<'a> {
-        Evaluator { stages, cache: None, memo: HashMap::new() }
+        Evaluator { stages, cache: None, memo: HashMap::new(), shared: None }
     }
 
     /// Share decoded chunks that are only partly read through `cache`.
@@ -163,7 +182,10 @@ impl<'a> Evaluator<'a> {
     /// # Errors
     /// A failing source chunk, with the source's name and chunk index.
     pub fn eval(&mut self, node: &NodeRef, region: &Region) -> Result<Block> {
-        let shared = Arc::strong_count(node) > 2;
+        if self.shared.is_none() {
+            self.shared = Some(shared_nodes(node));
+        }
+        let shared = self.shared.as_ref().is_some_and(|s| s.contains(&node.id));
         if shared && let Some(b) = self.memo.get(&(node.id, region.clone())) {
             return Ok(b.clone());
         }

@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand};
 use cumulus::data_gen::{GenArgs, GenConfig, Preset, Variable, human_bytes, store_name};
 use cumulus::store::disk_usage;
 
+// Chunks are large, short-lived buffers: mimalloc reuses them instead of returning them to the
+// kernel and faulting fresh pages in for every chunk.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cumulus", version, about = "Chunked, out-of-core weather data in Rust: the cumulus teaching kit")]
 struct Cli {
@@ -18,6 +23,8 @@ struct Cli {
 enum Command {
     /// Generate synthetic ERA5-like Zarr stores (the same as `era5-gen`).
     Gen(Box<GenArgs>),
+    /// Run the peer's workloads (W1–W10) on cumulus, each repetition in a fresh process.
+    Bench(Box<cumulus::bench::BenchArgs>),
     /// Run the workshop pipeline on the demo data, generating it into DATA first if missing.
     Demo {
         /// Folder with (or for) the demo stores.
@@ -39,6 +46,12 @@ fn main() -> anyhow::Result<()> {
             println!("{report}");
         }
         Command::Demo { data, preset, quiet } => demo(&data, &preset, quiet)?,
+        Command::Bench(args) => {
+            let r = cumulus::bench::run(&args)?;
+            if args.child.is_none() {
+                print_bench(&r);
+            }
+        }
     }
     Ok(())
 }
@@ -83,4 +96,22 @@ fn describe_store(path: &Path) -> anyhow::Result<()> {
         println!("  {:<40} {:>6} chunk files {:>12}", v.name(), files, human_bytes(disk_usage(&dir)?));
     }
     Ok(())
+}
+
+/// One line per workload: wall time, decode floor, peak RSS, tasks.
+fn print_bench(r: &serde_json::Value) {
+    println!("{:<6} {:>10} {:>10} {:>8} {:>10} {:>8}", "", "wall s", "floor s", "/floor", "peak MB", "tasks");
+    if let Some(s) = r["summary"]["cumulus"].as_object() {
+        for (name, e) in s {
+            let wall = e["median_wall_s"].as_f64().unwrap_or(f64::NAN);
+            let floor = e["decode_floor_s"].as_f64();
+            println!(
+                "{name:<6} {wall:>10.3} {:>10} {:>8} {:>10.0} {:>8}",
+                floor.map_or("-".into(), |f| format!("{f:.3}")),
+                floor.map_or("-".into(), |f| format!("{:.2}", wall / f)),
+                e["max_peak_rss_mb"].as_f64().unwrap_or(f64::NAN),
+                e["n_tasks"].as_u64().map_or("-".into(), |n| n.to_string())
+            );
+        }
+    }
 }
