@@ -9,7 +9,7 @@
 //! - [`store`]: Zarr v2/v3 stores: `open_zarr`, `open_mfdataset`, and the writer.
 //! - [`chunked`]: the lazy engine (plans, optimizer, task graphs, scheduler, telemetry).
 //! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
-//! - [`bench`]: `cumulus bench`, the peer's workloads on cumulus.
+//! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //!
 //! Plots, the dashboard, batches and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
