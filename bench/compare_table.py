@@ -1,0 +1,65 @@
+"""Print the side-by-side table of a peer run and a cumulus run, and compare their check values.
+
+    python bench/compare_table.py peer.json cumulus.json
+
+Exits 1 when a check value differs beyond float32 round-off (relative 1e-5, or 2e-6 absolute for
+fractions rounded to 6 decimals by the peer).
+"""
+import json
+import math
+import sys
+
+peer = json.load(open(sys.argv[1]))["summary"]["threads"]
+cum = json.load(open(sys.argv[2]))["summary"]["cumulus"]
+
+# Check values that are inputs or descriptions, not results.
+SKIP = {"input_bytes", "sizes", "n_vars", "month", "levels", "temperature_chunksize"}
+
+
+def compare(a, b, path, problems):
+    if isinstance(a, dict):
+        for k, v in a.items():
+            if k in SKIP or k not in b:
+                continue
+            compare(v, b[k], f"{path}.{k}", problems)
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            problems.append(f"{path}: {len(a)} values vs {len(b)}")
+            return
+        for i, (x, y) in enumerate(zip(a, b)):
+            compare(x, y, f"{path}[{i}]", problems)
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+            return
+        tol = max(1e-5 * abs(a), 2e-6)
+        if abs(a - b) > tol:
+            problems.append(f"{path}: peer {a!r} vs cumulus {b!r}")
+
+
+def mb(e):
+    return e.get("max_peak_rss_mb", float("nan"))
+
+
+rows = []
+problems = []
+print("| workload | peer s | cumulus s | speed-up | decode floor s | cumulus / floor | peer RSS MB | cumulus RSS MB | peer tasks | cumulus tasks |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for w, c in cum.items():
+    p = peer.get(w)
+    if p is None:
+        continue
+    ps, cs = p["median_wall_s"], c["median_wall_s"]
+    fl = c.get("decode_floor_s")
+    print(f"| {w} | {ps:.3f} | {cs:.3f} | {ps / cs:.2f}x | {fl if fl is None else f'{fl:.3f}'} | "
+          f"{'' if not fl else f'{cs / fl:.2f}'} | {mb(p):.0f} | {mb(c):.0f} | {p.get('n_tasks', '')} | {c.get('n_tasks', '')} |")
+    if w in ("W1a", "W1b"):
+        a, b = p["check"], c["check"]
+        if a.get("sizes") != b.get("sizes") or a.get("n_vars") != b.get("n_vars"):
+            problems.append(f"{w}: sizes/vars differ: {a} vs {b}")
+    compare(p["check"], c["check"], w, problems)
+if problems:
+    print("\nCHECK VALUES DIFFER:", file=sys.stderr)
+    for x in problems:
+        print("  " + x, file=sys.stderr)
+    sys.exit(1)
+print("\nall check values agree within float32 round-off")
