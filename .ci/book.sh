@@ -20,6 +20,9 @@ I18N_VERSION=0.4.0
 LANGS=(zh-TW)          # translations; each has book/po/<lang>.po
 OUT=$BOOK/book
 fail() { printf '\nBOOK CHECK FAILED: %s\n' "$*" >&2; exit 1; }
+# A failed check is recorded and the later checks still run, so one run lists every problem.
+failed=()
+check_failed() { failed+=("$*"); printf -- '--- book: FAILED: %s\n' "$*" >&2; }
 say() { printf -- '--- book: %s\n' "$*"; }
 
 command -v python3 > /dev/null || fail "python3 is needed for the checks"
@@ -68,7 +71,7 @@ build en "$OUT/xgettext" MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"
 pos=()
 for lang in "${LANGS[@]}"; do pos+=("$BOOK/po/$lang.po"); done
 python3 .ci/book/check_po.py "$OUT/xgettext/messages.pot" "${pos[@]}" \
-    || fail "the zh-TW translation is not in step with the English book (list above)"
+    || check_failed "the zh-TW translation is not in step with the English book (list above)"
 
 # 4. Every page exists in every language, and the translated books say their language.
 en_pages=$(cd "$OUT/en" && find . -name '*.html' | sort)
@@ -76,15 +79,15 @@ for lang in "${LANGS[@]}"; do
     lang_pages=$(cd "$OUT/$lang" && find . -name '*.html' | sort)
     if [ "$en_pages" != "$lang_pages" ]; then
         diff <(echo "$en_pages") <(echo "$lang_pages") >&2 || true
-        fail "the pages of $lang differ from the English ones (diff above: < en, > $lang)"
+        check_failed "the pages of $lang differ from the English ones (diff above: < en, > $lang)"
     fi
-    grep -q "<html lang=\"$lang\"" "$OUT/$lang/index.html" || fail "$OUT/$lang/index.html is not marked as $lang"
+    grep -q "<html lang=\"$lang\"" "$OUT/$lang/index.html" || check_failed "$OUT/$lang/index.html is not marked as $lang"
 done
-say "every page in every language: $(echo "$en_pages" | wc -l) pages each"
+say "pages: $(echo "$en_pages" | wc -l) in English"
 
 # 5. No broken internal links, in any language.
 rm -rf "$OUT/xgettext"
-python3 .ci/book/check_links.py "$OUT" || fail "broken internal links (list above)"
+python3 .ci/book/check_links.py "$OUT" || check_failed "broken internal links (list above)"
 
 # 6. The command outputs shown in the book are what the command prints today.
 if [ -n "${CUMULUS_BIN:-}" ]; then
@@ -94,16 +97,21 @@ if [ -n "${CUMULUS_BIN:-}" ]; then
     shown=$BOOK/src/part0
     "$CUMULUS_BIN" gen --help | sed -n '/^Options:/,$p' > "$tmp/gen-help.txt"
     diff -u "$shown/gen-help.txt" "$tmp/gen-help.txt" >&2 \
-        || fail "book/src/part0/gen-help.txt differs from 'cumulus gen --help' (diff above)"
+        || check_failed "book/src/part0/gen-help.txt differs from 'cumulus gen --help' (diff above)"
     (cd "$tmp" && "$CUMULUS_BIN" gen --preset tiny --out "$tmp/booktiny" --quiet > "$tmp/gen-tiny.txt")
     # The last column (seconds) and the total line's timing depend on the machine.
     mask() { sed -E -e 's/[[:space:]]+[0-9.]+$//' -e 's/ in [0-9.]+ s on .*$//' "$1"; }
     diff -u <(mask "$shown/gen-tiny.txt") <(mask "$tmp/gen-tiny.txt") >&2 \
-        || fail "book/src/part0/gen-tiny.txt differs from what 'cumulus gen --preset tiny' prints (diff above)"
+        || check_failed "book/src/part0/gen-tiny.txt differs from what 'cumulus gen --preset tiny' prints (diff above)"
     diff -u "$shown/temperature-zarray.json" "$tmp/booktiny/era5_2019_10N40N_100E140E.zarr/temperature/.zarray" >&2 \
-        || fail "book/src/part0/temperature-zarray.json differs from the generated store's"
-    say "the outputs shown in the book match $CUMULUS_BIN"
+        || check_failed "book/src/part0/temperature-zarray.json differs from the generated store's"
+    say "the outputs shown in the book checked against $CUMULUS_BIN"
 else
     say "CUMULUS_BIN not set: the shown command outputs were not re-checked"
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+    printf '\nBOOK CHECK FAILED (%d):\n' "${#failed[@]}" >&2
+    printf '  - %s\n' "${failed[@]}" >&2
+    exit 1
 fi
 say "all book checks passed"
