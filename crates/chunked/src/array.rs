@@ -739,7 +739,7 @@ impl ChunkedArray {
         for (a, p) in arrays.iter().zip(parts) {
             let pieces = p.into_inner().unwrap_or_else(|e| e.into_inner());
             let placed = pieces.into_iter().map(|(idx, b)| (a.chunks().region(&idx), b)).collect();
-            out.push(assemble(a.dtype(), a.shape(), placed));
+            out.push(assemble(a.dtype(), a.shape(), placed).into_standard_layout());
         }
         Ok((out, stats))
     }

@@ -189,6 +189,19 @@ impl Block {
         self.len() == 0
     }
 
+    /// True when the elements are contiguous in row-major order.
+    pub fn is_standard_layout(&self) -> bool {
+        with_block!(self, a => a.is_standard_layout())
+    }
+
+    /// The same values in row-major order (no copy when they already are).
+    pub fn into_standard_layout(self) -> Block {
+        if self.is_standard_layout() {
+            return self;
+        }
+        with_block!(self, a => a.as_standard_layout().into_owned().into())
+    }
+
     /// Bytes held by the elements.
     pub fn nbytes(&self) -> usize {
         self.len() * self.dtype().size()
@@ -215,6 +228,11 @@ impl Block {
         with_dtype!(dtype, T => with_block!(self, a => T::wrap(cast_array::<_, T>(a.view()))))
     }
 
+    /// Borrow when the dtype already matches, convert otherwise.
+    pub fn cast_cow(&self, dtype: DType) -> std::borrow::Cow<'_, Block> {
+        if self.dtype() == dtype { std::borrow::Cow::Borrowed(self) } else { std::borrow::Cow::Owned(self.cast(dtype)) }
+    }
+
     /// Convert by value, avoiding a copy when the type already matches.
     pub fn into_dtype(self, dtype: DType) -> Block {
         if self.dtype() == dtype { self } else { self.cast(dtype) }
@@ -227,6 +245,16 @@ impl Block {
             .map(|&(s, e, step)| SliceInfoElem::Slice { start: s as isize, end: Some(e as isize), step })
             .collect();
         with_block!(self, a => a.slice(info.as_slice()).as_standard_layout().into_owned().into())
+    }
+
+    /// The sub-block `ranges` without copying: the block keeps its buffer and gets new strides
+    /// (the result may not be in standard layout; every kernel accepts that).
+    pub fn slice_move(self, ranges: &[(usize, usize, isize)]) -> Block {
+        let info: Vec<SliceInfoElem> = ranges
+            .iter()
+            .map(|&(s, e, step)| SliceInfoElem::Slice { start: s as isize, end: Some(e as isize), step })
+            .collect();
+        with_block!(self, a => a.slice_move(info.as_slice()).into())
     }
 
     /// Pick `indices` along `axis` (NumPy `take`).

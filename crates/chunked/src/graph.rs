@@ -38,6 +38,8 @@ pub(crate) enum Action {
         input_dtype: crate::DType,
         ngroups: Option<usize>,
         red: Reduction,
+        /// Finalize the (moments) state as this operation instead (shared mean/std passes).
+        as_op: Option<crate::ReduceOp>,
         /// Shape of the state when no partial exists (a group chunk nobody belongs to).
         shape: Vec<usize>,
         group_axis: Option<usize>,
@@ -69,15 +71,54 @@ pub struct TaskGraph {
     pub(crate) tasks: Vec<Task>,
     /// For every requested output: its node and the task producing each of its chunks.
     pub(crate) outputs: Vec<(NodeRef, ChunkTasks)>,
+    /// Source chunks (source address, chunk) read by more than one task: only these are worth
+    /// keeping in the decoded-chunk cache.
+    pub(crate) shared_chunks: Arc<std::collections::HashSet<(usize, Vec<usize>)>>,
 }
 
 /// Fan-in of reduction trees (dask's `split_every`).
 pub const SPLIT_EVERY: usize = 8;
 
+/// Reductions of the same input over the same axes that can share one moments pass:
+/// (input node, axes, skipna).
+type MomentsKey = (u64, Vec<usize>, bool);
+
 struct Builder {
     tasks: Vec<Task>,
     stage_out: HashMap<StageKey, usize>,
     lowered: BTreeSet<u64>,
+    /// Reduce nodes that share a moments pass, by node id.
+    moments: HashMap<u64, MomentsKey>,
+    /// The final-level tasks of each shared moments tree, per output chunk.
+    moment_roots: HashMap<(MomentsKey, Vec<usize>), Vec<usize>>,
+}
+
+/// Find the mean/var/std reductions that read the same input over the same axes: when there is
+/// more than one, they are computed from one pass of moments.
+fn find_moment_groups(outputs: &[NodeRef]) -> HashMap<u64, MomentsKey> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<NodeRef> = outputs.to_vec();
+    let mut groups: HashMap<MomentsKey, Vec<u64>> = HashMap::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id) {
+            continue;
+        }
+        if let Op::Reduce { input, red, axes } = &n.op
+            && matches!(red.op, crate::ReduceOp::Mean | crate::ReduceOp::Var(_) | crate::ReduceOp::Std(_))
+        {
+            groups.entry((input.id, axes.clone(), red.skipna)).or_default().push(n.id);
+        }
+        stack.extend(n.inputs().into_iter().cloned());
+    }
+    let mut out = HashMap::new();
+    for (k, ids) in groups {
+        if ids.len() > 1 {
+            for id in ids {
+                out.insert(id, k.clone());
+            }
+        }
+    }
+    out
 }
 
 fn region_elems(r: &Region) -> usize {
@@ -171,8 +212,9 @@ impl Builder {
         }
     }
 
-    /// Combine `leaves` in a tree of fan-in `SPLIT_EVERY`, post-order, ending in an aggregate.
-    fn tree(&mut self, node: &NodeRef, idx: &[usize], leaves: Vec<usize>, part_bytes: usize, agg: Action) -> usize {
+    /// Combine `leaves` in a tree of fan-in `SPLIT_EVERY`, post-order, down to at most
+    /// `SPLIT_EVERY` roots (which the aggregate merges).
+    fn tree(&mut self, node: &NodeRef, idx: &[usize], leaves: Vec<usize>, part_bytes: usize) -> Vec<usize> {
         let mut level = leaves;
         let kind = node.kind_name();
         while level.len() > SPLIT_EVERY {
@@ -190,11 +232,15 @@ impl Builder {
             }
             level = next;
         }
+        level
+    }
+
+    fn aggregate(&mut self, node: &NodeRef, idx: &[usize], roots: Vec<usize>, part_bytes: usize, agg: Action) -> usize {
         self.push(Task {
-            kind: format!("{kind}-aggregate"),
+            kind: format!("{}-aggregate", node.kind_name()),
             node: node.id,
             chunk: idx.to_vec(),
-            deps: level,
+            deps: roots,
             action: agg,
             est_bytes: part_bytes + node.chunks.max_chunk_len() * node.dtype.size(),
             reads: false,
@@ -209,8 +255,7 @@ impl Builder {
         idx: &[usize],
         leaf_actions: Vec<(Region, Action, bool)>,
         part_bytes: usize,
-        agg: Action,
-    ) -> usize {
+    ) -> Vec<usize> {
         let kind = node.kind_name();
         let mut firsts = Vec::new();
         let n = leaf_actions.len();
@@ -249,45 +294,70 @@ impl Builder {
             }
             let _ = k;
         }
-        self.tree(node, idx, firsts, part_bytes, agg)
+        self.tree(node, idx, firsts, part_bytes)
     }
 
     fn lower_reduce(&mut self, node: &NodeRef, input: &NodeRef, red: Reduction, axes: &[usize]) {
         let in_chunks = &input.chunks;
         let reads = reads_sources(input);
         let red_counts: Vec<usize> = axes.iter().map(|&a| in_chunks.axis(a).len()).collect();
+        // Shared mean/std passes reduce to moments and finalize each as its own operation.
+        let share = self.moments.get(&node.id).cloned();
+        let (leaf_red, as_op) = match share {
+            Some(_) => (Reduction { op: crate::ReduceOp::Var(0), skipna: red.skipna }, Some(red.op)),
+            None => (red, None),
+        };
         for idx in node.chunks.indices() {
-            // Expand the output index with every chunk along the reduced axes.
-            let mut leaf_actions = Vec::new();
-            for r in grid_indices(&red_counts) {
-                let mut full = Vec::with_capacity(in_chunks.ndim());
-                let (mut ki, mut ri) = (0, 0);
-                for d in 0..in_chunks.ndim() {
-                    if axes.contains(&d) {
-                        full.push(r[ri]);
-                        ri += 1;
-                    } else {
-                        full.push(idx[ki]);
-                        ki += 1;
+            let shape: Vec<usize> = node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect();
+            let part_bytes = shape.iter().product::<usize>() * 8 * 3;
+            let existing = share.as_ref().and_then(|k| self.moment_roots.get(&(k.clone(), idx.clone())).cloned());
+            let roots = match existing {
+                Some(r) => r,
+                None => {
+                    // Expand the output index with every chunk along the reduced axes.
+                    let mut leaf_actions = Vec::new();
+                    for r in grid_indices(&red_counts) {
+                        let mut full = Vec::with_capacity(in_chunks.ndim());
+                        let (mut ki, mut ri) = (0, 0);
+                        for d in 0..in_chunks.ndim() {
+                            if axes.contains(&d) {
+                                full.push(r[ri]);
+                                ri += 1;
+                            } else {
+                                full.push(idx[ki]);
+                                ki += 1;
+                            }
+                        }
+                        let region = in_chunks.region(&full);
+                        let offset = if red.op.single_axis() { region[axes[0]].start } else { 0 };
+                        leaf_actions.push((
+                            region.clone(),
+                            Action::Partial {
+                                input: input.clone(),
+                                region,
+                                red: leaf_red,
+                                axes: axes.to_vec(),
+                                offset,
+                            },
+                            reads,
+                        ));
                     }
+                    let roots = self.leaves_then_tree(node, &idx, leaf_actions, part_bytes);
+                    if let Some(k) = &share {
+                        self.moment_roots.insert((k.clone(), idx.clone()), roots.clone());
+                    }
+                    roots
                 }
-                let region = in_chunks.region(&full);
-                let offset = if red.op.single_axis() { region[axes[0]].start } else { 0 };
-                leaf_actions.push((
-                    region.clone(),
-                    Action::Partial { input: input.clone(), region, red, axes: axes.to_vec(), offset },
-                    reads,
-                ));
-            }
-            let part_bytes = node.chunks.region(&idx).iter().map(|r| r.end - r.start).product::<usize>() * 8 * 3;
+            };
             let agg = Action::Aggregate {
                 input_dtype: input.dtype,
                 ngroups: None,
-                red,
-                shape: node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect(),
+                red: leaf_red,
+                as_op,
+                shape,
                 group_axis: None,
             };
-            let id = self.leaves_then_tree(node, &idx, leaf_actions, part_bytes, agg);
+            let id = self.aggregate(node, &idx, roots, part_bytes, agg);
             self.stage_out.insert((node.id, idx), id);
         }
     }
@@ -328,21 +398,16 @@ impl Builder {
                 red,
                 shape: node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect(),
                 group_axis: Some(axis),
+                as_op: None,
             };
-            let id = if leaf_actions.is_empty() {
-                // No position belongs to any group: the aggregate of nothing.
-                self.push(Task {
-                    kind: format!("{}-aggregate", node.kind_name()),
-                    node: node.id,
-                    chunk: idx.clone(),
-                    deps: vec![],
-                    action: agg,
-                    est_bytes: out_len * node.dtype.size(),
-                    reads: false,
-                })
+            // With no position in any group, the aggregate (of nothing) has no inputs.
+            let roots = if leaf_actions.is_empty() {
+                vec![]
             } else {
-                self.leaves_then_tree(node, &idx, leaf_actions, part_bytes, agg)
+                self.leaves_then_tree(node, &idx, leaf_actions, part_bytes)
             };
+            let _ = out_len;
+            let id = self.aggregate(node, &idx, roots, part_bytes, agg);
             self.stage_out.insert((node.id, idx), id);
         }
     }
@@ -400,7 +465,13 @@ pub fn read_touched(chunks: &[(Arc<dyn ChunkSource>, Vec<usize>)], threads: usiz
 impl TaskGraph {
     /// Lower optimized output nodes into one task graph.
     pub(crate) fn build(outputs: &[NodeRef]) -> TaskGraph {
-        let mut b = Builder { tasks: Vec::new(), stage_out: HashMap::new(), lowered: BTreeSet::new() };
+        let mut b = Builder {
+            tasks: Vec::new(),
+            stage_out: HashMap::new(),
+            lowered: BTreeSet::new(),
+            moments: find_moment_groups(outputs),
+            moment_roots: HashMap::new(),
+        };
         let mut outs = Vec::new();
         for node in outputs {
             let mut chunk_tasks = Vec::new();
@@ -432,7 +503,9 @@ impl TaskGraph {
             }
             outs.push((node.clone(), chunk_tasks));
         }
-        TaskGraph { tasks: b.tasks, outputs: outs }
+        let mut g = TaskGraph { tasks: b.tasks, outputs: outs, shared_chunks: Arc::default() };
+        g.shared_chunks = Arc::new(g.chunks_read_twice());
+        g
     }
 
     /// Number of tasks.
@@ -452,6 +525,27 @@ impl TaskGraph {
             *m.entry(t.kind.clone()).or_insert(0) += 1;
         }
         m
+    }
+
+    /// Source chunks that more than one task reads part of.
+    fn chunks_read_twice(&self) -> std::collections::HashSet<(usize, Vec<usize>)> {
+        let mut count: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        for t in &self.tasks {
+            let (node, region) = match &t.action {
+                Action::Fused { node, region } => (node, region),
+                Action::Partial { input, region, .. }
+                | Action::GroupPartial { input, region, .. }
+                | Action::MapBlock { input, region, .. } => (input, region),
+                _ => continue,
+            };
+            let mut seen = BTreeSet::new();
+            let mut touched = Vec::new();
+            collect_touched(node, region, &mut seen, &mut touched);
+            for (src, idx) in touched {
+                *count.entry((Arc::as_ptr(&src) as *const () as usize, idx)).or_insert(0) += 1;
+            }
+        }
+        count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect()
     }
 
     /// Every source chunk the tasks read, each once: `(source, chunk index)`, in task order.

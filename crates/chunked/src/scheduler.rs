@@ -435,33 +435,42 @@ fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>, cache: &
     match &task.action {
         Action::Fused { node, region } => {
             let sv = stage_values(graph, &inputs);
-            Ok(Value::Block(Arc::new(Evaluator::new(&sv).with_cache(cache).eval(node, region)?)))
+            Ok(Value::Block(Arc::new(
+                Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks).eval(node, region)?,
+            )))
         }
         Action::Partial { input, region, red, axes, offset } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
+            let block =
+                Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks).eval(input, region)?;
             Ok(Value::Partial(Arc::new(Partial::from_block(*red, &block, axes, *offset))))
         }
         Action::GroupPartial { input, region, red, axis, labels } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
+            let block =
+                Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks).eval(input, region)?;
             Ok(Value::Partial(Arc::new(Partial::from_block_grouped(*red, &block, *axis, labels))))
         }
         Action::Combine => {
             let p = partials(inputs).into_iter().reduce(Partial::combine).expect("a combine has inputs");
             Ok(Value::Partial(Arc::new(p)))
         }
-        Action::Aggregate { input_dtype, ngroups, red, shape, group_axis } => {
+        Action::Aggregate { input_dtype, ngroups, red, shape, group_axis, as_op } => {
             let p = partials(inputs)
                 .into_iter()
                 .reduce(Partial::combine)
                 .unwrap_or_else(|| Partial::empty(*red, *input_dtype, shape, *group_axis));
-            let block = p.finalize(*input_dtype, *ngroups).map_err(|m| task_error(task, &m))?;
+            let block = match as_op {
+                Some(op) => p.finalize_as(*op, *input_dtype, *ngroups),
+                None => p.finalize(*input_dtype, *ngroups),
+            }
+            .map_err(|m| task_error(task, &m))?;
             Ok(Value::Block(Arc::new(block)))
         }
         Action::MapBlock { input, region, f, name, dtype } => {
             let sv = stage_values(graph, &inputs);
-            let block = Evaluator::new(&sv).with_cache(cache).eval(input, region)?;
+            let block =
+                Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks).eval(input, region)?;
             let want: Vec<usize> = block.shape().to_vec();
             let out = f(&block).map_err(|m| task_error(task, &format!("map_blocks {name}: {m}")))?;
             if out.shape() != want.as_slice() || out.dtype() != *dtype {

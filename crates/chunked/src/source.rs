@@ -60,7 +60,7 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
         if local.iter().zip(chunk.shape()).all(|(&(s, e, _), &n)| s == 0 && e == n) {
             Ok(chunk)
         } else {
-            Ok(chunk.slice(&local))
+            Ok(chunk.slice_move(&local))
         }
     }
 }

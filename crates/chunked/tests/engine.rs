@@ -223,3 +223,30 @@ fn the_decode_floor_reads_exactly_the_touched_chunks() {
     assert_eq!(bytes, 30 * 100 * 4);
     assert_eq!(src.reads.load(Ordering::Relaxed), 30);
 }
+
+#[test]
+fn a_mean_and_a_std_of_the_same_data_share_one_pass() {
+    let src = counting(&[40, 8], &[10, 8], None);
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    // The standardized anomaly: (x - mean) / std, then a mean of it.
+    let z = (&(&x - &x.nanmean(0).unwrap()).unwrap() / &x.nanstd(0, 0).unwrap()).unwrap();
+    let out = z.abs().gt_scalar(1.0).mean([0, 1]).unwrap().compute().unwrap();
+    // 4 chunks for the shared moments, 4 for the anomaly: not 12.
+    assert_eq!(src.reads.load(Ordering::Relaxed), 8);
+    // Values: x[i, j] = i + 2j, so along axis 0 each column is 0..40 shifted; z is the same for
+    // every column: (i - 19.5) / std(0..40) with std = sqrt((40² - 1) / 12).
+    let sd = ((40.0f64 * 40.0 - 1.0) / 12.0).sqrt();
+    let frac = (0..40).filter(|&i| ((i as f64 - 19.5) / sd).abs() > 1.0).count() as f64 / 40.0;
+    let got = cumulus_chunked::array::scalar_value(&out).unwrap();
+    assert!((got - frac).abs() < 1e-12, "{got} vs {frac}");
+    // The shared pass gives the same mean and std as separate computations.
+    let m = x.nanmean(0).unwrap();
+    let s = x.nanstd(0, 1).unwrap();
+    let both = ChunkedArray::compute_many(&[m.clone(), s.clone()]).unwrap();
+    assert_eq!(both[0], m.compute().unwrap());
+    let (a, b) = (both[1].as_array::<f32>().unwrap(), s.compute().unwrap());
+    let b = b.as_array::<f32>().unwrap().clone();
+    for (p, q) in a.iter().zip(b.iter()) {
+        assert!((p - q).abs() < 1e-4, "{p} {q}");
+    }
+}

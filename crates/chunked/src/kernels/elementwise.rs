@@ -449,7 +449,7 @@ impl BinaryOp {
     /// When the blocks' shapes differ (the lazy layer broadcasts them first).
     pub fn apply(self, a: &Block, b: &Block) -> Block {
         let dt = self.compute_dtype(a.dtype(), b.dtype());
-        let (a, b) = (a.cast(dt), b.cast(dt));
+        let (a, b) = (a.cast_cow(dt), b.cast_cow(dt));
         with_dtype!(dt, T => {
             let (x, y) = (T::unwrap_ref(&a).expect("cast"), T::unwrap_ref(&b).expect("cast"));
             if self.gives_bool() {
@@ -530,7 +530,7 @@ impl BinaryOp {
     /// Never: the casts it relies on cannot fail.
     pub fn apply_scalar(self, a: &Block, s: Scalar, scalar_left: bool) -> Block {
         let dt = self.compute_dtype_scalar(a.dtype(), s.kind());
-        let a = a.cast(dt);
+        let a = a.cast_cow(dt);
         with_dtype!(dt, T => {
             let x = T::unwrap_ref(&a).expect("cast");
             let v = T::from_f64(s.as_f64());

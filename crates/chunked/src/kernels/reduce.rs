@@ -216,6 +216,22 @@ impl Partial {
         self.group.map(|(axis, first)| (axis, first, self.group_len(axis)))
     }
 
+    /// Finalize a moments state (from a `Var` reduction) as `op`: the mean, or a variance or
+    /// standard deviation with its own `ddof`. This is how a mean and a standard deviation of
+    /// the same data share one pass.
+    ///
+    /// # Errors
+    /// As [`Partial::finalize`].
+    pub fn finalize_as(mut self, op: ReduceOp, input: DType, ngroups: Option<usize>) -> Result<Block, String> {
+        if matches!(self.red.op, ReduceOp::Var(_) | ReduceOp::Std(_)) && op == ReduceOp::Mean {
+            // Moments hold (mean, n, m2); a mean state holds (sum, n).
+            Zip::from(&mut self.a).and(&self.b).for_each(|m, &n| *m = if n > 0.0 { *m * n } else { 0.0 });
+            self.c = empty();
+        }
+        self.red.op = op;
+        self.finalize(input, ngroups)
+    }
+
     /// Turn the state into the result, of [`ReduceOp::out_dtype`] for `input`.
     ///
     /// For grouped states the result covers groups `0..ngroups` along the grouped axis; groups
@@ -380,6 +396,68 @@ fn merge_views(red: Reduction, (a, b, c, i): ViewsMut<'_, '_>, (qa, qb, qc, qi):
     }
 }
 
+/// Moments of one block in two passes (sums, then squared deviations from the block's own
+/// mean): no division per element, so the loops vectorize; blocks then merge with Chan's
+/// formula. `xp` has the reduced axes first.
+fn two_pass_moments<T: Element>(
+    skipna: bool,
+    xp: &ArrayViewD<'_, T>,
+    red_shape: &[usize],
+    out_shape: &[usize],
+    slabs: bool,
+    p: &mut Partial,
+) {
+    let nr = red_shape.len();
+    let ok = |v: f64| !(skipna && v.is_nan());
+    if slabs {
+        // Loop over reduced positions; each step touches a whole kept-shaped slab.
+        let positions = crate::chunks::grid_indices(red_shape);
+        let slab = |idx: &[usize]| {
+            let mut v = xp.view();
+            for &r in idx {
+                v = v.index_axis_move(Axis(0), r);
+            }
+            v
+        };
+        for idx in &positions {
+            Zip::from(&mut p.a).and(&mut p.b).and(&slab(idx)).for_each(|s, n, &x| {
+                let x = x.to_f64();
+                let k = ok(x);
+                *s += if k { x } else { 0.0 };
+                *n += f64::from(u8::from(k));
+            });
+        }
+        Zip::from(&mut p.a).and(&p.b).for_each(|s, &n| *s = if n > 0.0 { *s / n } else { 0.0 });
+        for idx in &positions {
+            Zip::from(&mut p.c).and(&p.a).and(&slab(idx)).for_each(|m2, &m, &x| {
+                let d = x.to_f64() - m;
+                *m2 += if ok(x.to_f64()) { d * d } else { 0.0 };
+            });
+        }
+    } else {
+        for kidx in crate::chunks::grid_indices(out_shape) {
+            let mut v = xp.view();
+            for &k in &kidx {
+                v = v.index_axis_move(Axis(nr), k);
+            }
+            let (s, n) = v.fold((0.0, 0.0), |(s, n), &x| {
+                let x = x.to_f64();
+                let k = ok(x);
+                (s + if k { x } else { 0.0 }, n + f64::from(u8::from(k)))
+            });
+            let m = if n > 0.0 { s / n } else { 0.0 };
+            let m2 = v.fold(0.0, |acc, &x| {
+                let d = x.to_f64() - m;
+                acc + if ok(x.to_f64()) { d * d } else { 0.0 }
+            });
+            let slot = IxDyn(&kidx);
+            p.a[&slot] = m;
+            p.b[&slot] = n;
+            p.c[&slot] = m2;
+        }
+    }
+}
+
 /// Fold one element into a state slot.
 #[inline(always)]
 fn acc_one(red: Reduction, x: f64, pos: i64, a: &mut f64, b: &mut f64, c: &mut f64, i: &mut i64) {
@@ -495,6 +573,10 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
     let red_shape: Vec<usize> = axes.iter().map(|&d| x.shape()[d]).collect();
     let xp = x.permuted_axes(IxDyn(&perm));
     let arg = red.op.single_axis();
+    if matches!(red.op, ReduceOp::Var(_) | ReduceOp::Std(_)) {
+        two_pass_moments(red.skipna, &xp, &red_shape, &out_shape, kept_len >= red_len, &mut p);
+        return p;
+    }
     if kept_len >= red_len || arg {
         // Loop over reduced positions, add a whole kept-shaped slab each time.
         for idx in crate::chunks::grid_indices(&red_shape) {
@@ -507,8 +589,16 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
             acc_view(red, (&mut a, &mut b, &mut c, &mut i), &v, pos);
         }
     } else {
-        // Loop over kept positions, fold each reduced sub-array into one slot.
+        // Loop over kept positions, fold each reduced sub-array into one slot. A copy in the
+        // permuted order first makes every sub-array contiguous, so the folds run over slices.
         let n_red = axes.len();
+        let owned;
+        let xp = if xp.is_standard_layout() {
+            xp
+        } else {
+            owned = xp.as_standard_layout().into_owned();
+            owned.view()
+        };
         for kidx in crate::chunks::grid_indices(&out_shape) {
             let mut v = xp.view();
             for &k in kidx.iter() {

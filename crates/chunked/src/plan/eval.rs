@@ -146,6 +146,8 @@ pub struct Evaluator<'a> {
     memo: HashMap<(u64, Region), Block>,
     /// Nodes reached more than once from the root being evaluated (worth caching).
     shared: Option<std::collections::HashSet<u64>>,
+    /// Source chunks that other tasks read too (worth keeping decoded).
+    shared_chunks: Option<&'a std::collections::HashSet<(usize, Vec<usize>)>>,
 }
 
 /// Nodes reachable more than once from `root` without crossing a stage.
@@ -168,12 +170,18 @@ fn shared_nodes(root: &NodeRef) -> std::collections::HashSet<u64> {
 impl<'a> Evaluator<'a> {
     /// An evaluator that reads stage chunks from `stages`.
     pub fn new(stages: &'a StageValues) -> Evaluator<'a> {
-        Evaluator { stages, cache: None, memo: HashMap::new(), shared: None }
+        Evaluator { stages, cache: None, memo: HashMap::new(), shared: None, shared_chunks: None }
     }
 
     /// Share decoded chunks that are only partly read through `cache`.
     pub fn with_cache(mut self, cache: &'a ChunkCache) -> Evaluator<'a> {
         self.cache = Some(cache);
+        self
+    }
+
+    /// Only chunks in `shared` (read by several tasks) go through the cache.
+    pub fn with_shared_chunks(mut self, shared: &'a std::collections::HashSet<(usize, Vec<usize>)>) -> Evaluator<'a> {
+        self.shared_chunks = Some(shared);
         self
     }
 
@@ -198,7 +206,7 @@ impl<'a> Evaluator<'a> {
 
     fn eval_uncached(&mut self, node: &NodeRef, region: &Region) -> Result<Block> {
         if let Op::Source(src) = &node.op {
-            return read_source(src, &node.chunks, region, self.cache);
+            return read_source(src, &node.chunks, region, self.cache, self.shared_chunks);
         }
         if node.is_stage() {
             return self.read_stage(node, region);
@@ -302,6 +310,7 @@ pub fn read_source(
     chunks: &Chunks,
     region: &Region,
     cache: Option<&ChunkCache>,
+    shared: Option<&std::collections::HashSet<(usize, Vec<usize>)>>,
 ) -> Result<Block> {
     let src_id = Arc::as_ptr(src) as *const () as usize;
     let whole = src.decodes_whole_chunks();
@@ -324,7 +333,7 @@ pub fn read_source(
             |e: crate::SourceError| ChunkedError::Source { source_name: src.name(), chunk: idx.clone(), message: e.0 };
         let partial = global.iter().zip(&chunk_region).any(|(g, c)| g != c);
         let block = match cache {
-            Some(cache) if partial && whole => {
+            Some(cache) if partial && whole && shared.is_none_or(|s| s.contains(&(src_id, idx.clone()))) => {
                 let full = match cache.get(src_id, &idx) {
                     Some(b) => b,
                     None => {
