@@ -65,6 +65,19 @@ pub(crate) struct Task {
 /// For one output: the task that produces each of its chunks.
 pub(crate) type ChunkTasks = Vec<(Vec<usize>, usize)>;
 
+impl Task {
+    /// The node and region this task pulls through a pipeline, if it reads anything.
+    fn pulls(&self) -> Option<(&NodeRef, &Region)> {
+        match &self.action {
+            Action::Fused { node, region } => Some((node, region)),
+            Action::Partial { input, region, .. }
+            | Action::GroupPartial { input, region, .. }
+            | Action::MapBlock { input, region, .. } => Some((input, region)),
+            _ => None,
+        }
+    }
+}
+
 /// A task graph ready to run: tasks in a good execution order (ids are priorities).
 #[derive(Clone)]
 pub struct TaskGraph {
@@ -531,12 +544,8 @@ impl TaskGraph {
     fn chunks_read_twice(&self) -> std::collections::HashSet<(usize, Vec<usize>)> {
         let mut count: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
         for t in &self.tasks {
-            let (node, region) = match &t.action {
-                Action::Fused { node, region } => (node, region),
-                Action::Partial { input, region, .. }
-                | Action::GroupPartial { input, region, .. }
-                | Action::MapBlock { input, region, .. } => (input, region),
-                _ => continue,
+            let Some((node, region)) = t.pulls() else {
+                continue;
             };
             let mut seen = BTreeSet::new();
             let mut touched = Vec::new();
@@ -554,12 +563,8 @@ impl TaskGraph {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for t in &self.tasks {
-            let (node, region) = match &t.action {
-                Action::Fused { node, region } => (node, region),
-                Action::Partial { input, region, .. }
-                | Action::GroupPartial { input, region, .. }
-                | Action::MapBlock { input, region, .. } => (input, region),
-                _ => continue,
+            let Some((node, region)) = t.pulls() else {
+                continue;
             };
             collect_touched(node, region, &mut seen, &mut out);
         }
