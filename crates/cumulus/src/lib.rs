@@ -24,6 +24,7 @@
 pub mod bench;
 
 pub use cumulus_chunked as chunked;
+pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
 pub use cumulus_labeled as labeled;
 pub use cumulus_store as store;
@@ -31,6 +32,7 @@ pub use cumulus_store as store;
 /// The names the book and the notebooks use.
 pub mod prelude {
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
+    pub use cumulus_dashboard::ComputeProgress;
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
     pub use cumulus_store::{ArraySpec, Compressor, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr};

@@ -24,6 +24,12 @@ fn demo_generates_missing_data_then_reuses_it() {
     let (ok, out, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--quiet"]);
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("using the tiny stores already in"), "{out}");
+    // Part 1: the lazy dataset and the T850 June mean at 25N 121E.
+    assert!(out.contains("Dimensions:") && out.contains("time: 288"), "{out}");
+    let line = out.lines().find(|l| l.starts_with("T850 mean of 2019-06 nearest 25N 121E:")).expect("T850 line");
+    let kelvin: f64 = line.rsplit(':').next().unwrap().trim().trim_end_matches(" K").parse().unwrap();
+    // The generator's 850 hPa temperature at 24N in late June is about 288 K (model.rs).
+    assert!((280.0..300.0).contains(&kelvin), "{line}");
 }
 
 #[test]

@@ -75,7 +75,34 @@ fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
         describe_store(&data.join(store_name(year)))?;
     }
     println!();
-    println!("(lazy arrays, selections, maps, the dashboard and the ML pipeline join this demo as they land)");
+    part1(data, &cfg, quiet)?;
+    println!();
+    println!("(maps, the dashboard and the ML pipeline join this demo as they land)");
+    Ok(())
+}
+
+/// Part 1 of the workshop: open the stores lazily, select, reduce, compute with progress.
+fn part1(data: &Path, cfg: &GenConfig, quiet: bool) -> anyhow::Result<()> {
+    use cumulus::prelude::*;
+    println!("== Part 1: lazy arrays ==");
+    let paths: Vec<PathBuf> = cfg.years.iter().map(|&y| data.join(store_name(y))).collect();
+    let ds = open_mfdataset(&paths).context("opening the stores")?;
+    println!("{ds}");
+    let t = ds.get("temperature")?;
+    let first = t.index("time")?.numeric(0).unwrap_or(0.0) as i64;
+    let month = cumulus::labeled::time::format_ns(first)[..7].to_string();
+    let t850 = t.sel([("time", Selector::from(month.as_str())), ("level", 850.into())])?.mean("time")?;
+    let graph = t850.data().graph(&ComputeOptions::default())?;
+    println!(
+        "temperature.sel(time={month:?}, level=850).mean(\"time\"): {}, {} tasks to compute, nothing read yet",
+        t850.data(),
+        graph.len()
+    );
+    let progress = ComputeProgress::visible("T850 mean", !quiet);
+    let result = t850.compute_with(&ComputeOptions::default().subscriber(progress.clone()))?;
+    progress.finish();
+    let v = result.sel([("latitude", nearest(25.0)), ("longitude", nearest(121.0))])?.item()?;
+    println!("T850 mean of {month} nearest 25N 121E: {v:.2} K");
     Ok(())
 }
 
