@@ -18,7 +18,7 @@ use cumulus_labeled::{DataArray, Dataset, Selector, nearest, slice};
 use serde_json::{Value, json};
 
 /// Workloads cumulus runs today (the others need crates that are not built yet).
-pub const WORKLOADS: [&str; 9] = ["W1a", "W1b", "W2", "W5", "W6", "W7", "W10a", "W10b", "W10c"];
+pub const WORKLOADS: [&str; 10] = ["W1a", "W1b", "W2", "W3", "W5", "W6", "W7", "W10a", "W10b", "W10c"];
 
 /// Arguments of `cumulus bench`.
 #[derive(Debug, Clone, Args)]
@@ -139,6 +139,47 @@ fn build(name: &str, args: &BenchArgs) -> anyhow::Result<Job> {
                 Ok(json!({
                     "t850_mean_25N_121E": r.sel([("latitude", nearest(25.0)), ("longitude", nearest(121.0))])?.item()?,
                     "field_mean": r.mean(cumulus_labeled::Dims::All)?.item()?,
+                }))
+            })
+        }
+        "W3" => {
+            let ds = open_all(args)?;
+            let summer: Vec<bool> = ds.dt("time", "month")?.iter().map(|m| (6..=9).contains(m)).collect();
+            let sub = ds
+                .sel([("time", Selector::Mask(summer))])?
+                .sel([("latitude", slice(25.0, 22.0)), ("longitude", slice(120.0, 122.0))])?;
+            let sizes = sub.sizes();
+            let size = |d: &str| sizes.iter().find(|(n, _)| n == d).map_or(0, |(_, n)| *n);
+            let box_shape = json!([size("latitude"), size("longitude")]);
+            let daily = sub.resample_mean("time", "1D")?.mean(["latitude", "longitude"])?;
+            let names: Vec<String> = daily.data_vars().iter().map(|s| s.to_string()).collect();
+            let arrays = names.iter().map(|n| daily.get(n)).collect::<Result<Vec<_>, _>>()?;
+            job(arrays, json!({}), move |v| {
+                // dropna("time", how="all"): days where some variable has a value.
+                let n_time = v[0].size("time")?;
+                let mut keep = vec![false; n_time];
+                for da in v {
+                    let axis = da.variable().axis("time")?;
+                    let per_day = if da.dims().len() == 1 {
+                        da.clone()
+                    } else {
+                        let others: Vec<&str> = da.dims().iter().filter(|d| *d != "time").map(String::as_str).collect();
+                        let _ = axis;
+                        da.count(others.as_slice())?
+                    };
+                    let counts = per_day.to_vec_f64()?;
+                    for (k, c) in counts.iter().enumerate() {
+                        keep[k] |= if da.dims().len() == 1 { !c.is_nan() } else { *c > 0.0 };
+                    }
+                }
+                let find = |n: &str| v.iter().find(|d| d.name() == Some(n)).cloned();
+                let t = find("temperature").ok_or_else(|| anyhow::anyhow!("no temperature"))?;
+                let tp = find("total_precipitation").ok_or_else(|| anyhow::anyhow!("no total_precipitation"))?;
+                Ok(json!({
+                    "n_days": keep.iter().filter(|k| **k).count(),
+                    "t850_mean_of_daily": t.sel([("level", 850.into())])?.mean(cumulus_labeled::Dims::All)?.item()?,
+                    "tp_mean_of_daily": tp.mean(cumulus_labeled::Dims::All)?.item()?,
+                    "box": box_shape,
                 }))
             })
         }

@@ -229,6 +229,53 @@ impl Dataset {
         self.reduce(ReduceOp::Mean, dims)
     }
 
+    /// A datetime component (`month`, `hour`, …) of every label of a time coordinate, e.g. to
+    /// build `ds.time.dt.month.isin([6, 7, 8, 9])` as a mask for [`Selector::Mask`].
+    ///
+    /// # Errors
+    /// When `dim` has no time index or the component is unknown.
+    pub fn dt(&self, dim: &str, component: &str) -> Result<Vec<i64>> {
+        let idx = self.coords.index(dim).ok_or_else(|| LabeledError::NoDim {
+            dim: dim.to_string(),
+            available: self.sizes().into_iter().map(|(d, _)| d).collect(),
+        })?;
+        crate::dataarray::dt_component(idx, component)
+    }
+
+    /// Bin every variable that has `dim` with a fixed frequency and take the mean of each bin
+    /// (`ds.resample(time="1D").mean()`); empty bins are NaN. Variables without `dim` are kept.
+    ///
+    /// # Errors
+    /// A dimension without a time index, or a bad frequency.
+    pub fn resample_mean(&self, dim: &str, freq: &str) -> Result<Dataset> {
+        self.map(|da| if da.dims().iter().any(|d| d == dim) { da.resample(dim, freq)?.mean() } else { Ok(da.clone()) })
+    }
+
+    /// Drop the positions along `dim` where every variable is NaN (`dropna(dim, how="all")`);
+    /// computes what is needed to decide.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn dropna(&self, dim: &str) -> Result<Dataset> {
+        let n = self.size(dim)?;
+        let mut keep = vec![false; n];
+        for name in self.data_vars() {
+            let da = self.get(name)?;
+            let Ok(axis) = da.variable().axis(dim) else { continue };
+            let others: Vec<usize> = (0..da.dims().len()).filter(|&a| a != axis).collect();
+            let counts = if others.is_empty() {
+                da.data().isnan().not().astype(cumulus_chunked::DType::I64).compute()?
+            } else {
+                da.data().count(others)?.compute()?
+            };
+            for (k, c) in crate::variable::block_i64(&counts).into_iter().enumerate() {
+                keep[k] |= c > 0;
+            }
+        }
+        let pos: Vec<usize> = keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect();
+        self.select_positions(dim, &Positions::List(pos))
+    }
+
     /// Compute every variable in one pass (shared reads run once).
     ///
     /// # Errors
