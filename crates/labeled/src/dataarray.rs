@@ -192,6 +192,81 @@ impl DataArray {
         Ok(out)
     }
 
+    /// Pointwise selection along a new dimension (xarray's vectorized indexing): point `k`
+    /// takes label `labels[k]` on every listed dimension, and the points line up along
+    /// `new_dim` — e.g. Taipei, Taichung and Kaohsiung as a `city` dimension from their
+    /// latitudes and longitudes. With `nearest`, each label picks the nearest value. The
+    /// selected labels become coordinates along `new_dim`.
+    ///
+    /// # Errors
+    /// Lists of different lengths, an unknown dimension, a missing label.
+    pub fn sel_points(
+        &self,
+        new_dim: &str,
+        points: &[(&str, Vec<crate::index::Label>)],
+        nearest: bool,
+    ) -> Result<DataArray> {
+        let n = points.first().map_or(0, |p| p.1.len());
+        if n == 0 || points.iter().any(|p| p.1.len() != n) {
+            return Err(LabeledError::Mismatch {
+                op: "sel_points".into(),
+                reason: format!(
+                    "every dimension needs the same, non-zero number of labels, got {:?}",
+                    points.iter().map(|p| p.1.len()).collect::<Vec<_>>()
+                ),
+            });
+        }
+        let mut positions: Vec<Vec<usize>> = Vec::new();
+        for (dim, labels) in points {
+            let idx = self.index(dim)?;
+            let pos = labels
+                .iter()
+                .map(|l| {
+                    if nearest {
+                        idx.nearest(l, None)
+                    } else {
+                        match idx.get(l)? {
+                            Positions::Scalar(i) => Ok(i),
+                            _ => Err(LabeledError::BadSelector {
+                                dim: dim.to_string(),
+                                selector: l.to_string(),
+                                reason: "selects more than one value".into(),
+                            }),
+                        }
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?;
+            positions.push(pos);
+        }
+        let mut parts = Vec::with_capacity(n);
+        for k in 0..n {
+            let mut one = self.clone();
+            for ((dim, _), pos) in points.iter().zip(&positions) {
+                one = one.select_positions(dim, &Positions::Scalar(pos[k]))?;
+            }
+            parts.push(one.data().expand_dims(0)?);
+        }
+        let data = ChunkedArray::concatenate(&parts, 0)?;
+        let first = {
+            let mut one = self.clone();
+            for ((dim, _), pos) in points.iter().zip(&positions) {
+                one = one.select_positions(dim, &Positions::Scalar(pos[0]))?;
+            }
+            one
+        };
+        let mut dims = vec![new_dim.to_string()];
+        dims.extend(first.dims().iter().cloned());
+        let var = self.var.replace(dims.clone(), data);
+        let mut coords = first.coords.restrict(&dims);
+        for ((dim, _), pos) in points.iter().zip(&positions) {
+            let idx = self.index(dim)?;
+            let values: Vec<f64> = pos.iter().map(|&i| idx.numeric(i).unwrap_or(f64::NAN)).collect();
+            let v = Variable::from_vec(new_dim, values);
+            coords.insert(dim, v)?;
+        }
+        Ok(DataArray { name: self.name.clone(), var, coords })
+    }
+
     // ------------------------------------------------------------------ computation
 
     /// Apply an elementwise function.
@@ -322,6 +397,32 @@ impl DataArray {
     /// An unknown dimension.
     pub fn count(&self, dims: impl Into<Dims>) -> Result<DataArray> {
         self.reduce(ReduceOp::Count, dims, Some(true))
+    }
+
+    /// The weighted mean over `dims` (xarray's `da.weighted(weights).mean(dims)`): the sum of
+    /// `weights × values` over the values that are not NaN, divided by the sum of the weights
+    /// of those values. `weights` broadcast by dimension name (e.g. `cos(latitude)` along
+    /// `latitude` only) and must not contain NaN.
+    ///
+    /// # Errors
+    /// An unknown dimension, weights that do not align.
+    pub fn weighted_mean(&self, weights: &DataArray, dims: impl Into<Dims>) -> Result<DataArray> {
+        let dims = dims.into();
+        let valid = self.data().isnan().not();
+        let valid =
+            DataArray { name: None, var: self.var.replace(self.dims().to_vec(), valid), coords: self.coords.clone() };
+        let zero = ChunkedArray::full(&[1], &[1], 0.0, self.dtype())?;
+        let filled = ChunkedArray::where_(&valid.data().clone(), self.data(), &zero)?;
+        let filled = DataArray {
+            name: self.name.clone(),
+            var: self.var.replace(self.dims().to_vec(), filled),
+            coords: self.coords.clone(),
+        };
+        let num = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims.clone(), Some(false))?;
+        let den = valid.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
+        let mut out = num.binary(BinaryOp::Div, &den)?;
+        out.name = self.name.clone();
+        Ok(out)
     }
 
     /// Group along the dimension of a coordinate component: `"time.month"`, `"time.hour"`,

@@ -108,3 +108,59 @@ fn dataset_selects_every_variable() {
     let e = ds.get("temperature").unwrap_err().to_string();
     assert!(e.contains("\"x\"") && e.contains("\"y\""), "{e}");
 }
+
+#[test]
+fn weighted_mean_by_cos_latitude() {
+    // Two latitudes (60°, 0°), weights cos(lat) = 0.5 and 1; one NaN at 0° in the second step.
+    let a = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![10.0f64, 40.0, 20.0, f64::NAN]).unwrap();
+    let x = DataArray::new(
+        "x",
+        Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[1, 2]).unwrap()).unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![60.0f64, 0.0]))
+    .unwrap();
+    let w = DataArray::new(
+        "w",
+        Variable::new(
+            &["latitude"],
+            ChunkedArray::from_array(ArrayD::from_shape_vec(IxDyn(&[2]), vec![0.5f64, 1.0]).unwrap(), &[2]).unwrap(),
+        )
+        .unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![60.0f64, 0.0]))
+    .unwrap();
+    let m = x.weighted_mean(&w, "latitude").unwrap().to_vec_f64().unwrap();
+    // Step 0: (0.5·10 + 1·40) / 1.5 = 30; step 1: only the 60° value counts: 20.
+    assert!((m[0] - 30.0).abs() < 1e-12 && (m[1] - 20.0).abs() < 1e-12, "{m:?}");
+    let all = x.weighted_mean(&w, ["time", "latitude"]).unwrap().item().unwrap();
+    assert!((all - (0.5 * 10.0 + 40.0 + 0.5 * 20.0) / 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn cities_along_a_new_dimension() {
+    // latitude 25, 24, 23, 22 × longitude 120, 121, 122; value = 10·lat + lon position.
+    let a = ArrayD::from_shape_fn(IxDyn(&[4, 3]), |i| (25 - i[0]) as f64 * 10.0 + i[1] as f64);
+    let x = DataArray::new(
+        "t",
+        Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(a, &[2, 2]).unwrap()).unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0, 22.0]))
+    .unwrap()
+    .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0]))
+    .unwrap();
+    // Taipei (25.03N, 121.56E), Taichung (24.15N, 120.67E), Kaohsiung (22.63N, 120.30E).
+    let cities = x
+        .sel_points(
+            "city",
+            &[
+                ("latitude", vec![25.03.into(), 24.15.into(), 22.63.into()]),
+                ("longitude", vec![121.56.into(), 120.67.into(), 120.30.into()]),
+            ],
+            true,
+        )
+        .unwrap();
+    assert_eq!(cities.dims(), &["city"]);
+    assert_eq!(cities.to_vec_f64().unwrap(), vec![252.0, 241.0, 230.0]);
+    let lat = cities.coords().get("latitude").unwrap().data().compute().unwrap();
+    assert_eq!(lat.as_array::<f64>().unwrap().as_slice().unwrap(), &[25.0, 24.0, 23.0]);
+}
