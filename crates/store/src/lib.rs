@@ -44,6 +44,7 @@ mod error;
 mod open;
 pub mod read;
 mod spec;
+mod to_zarr;
 mod usage;
 mod writer;
 
@@ -52,5 +53,6 @@ pub use error::StoreError;
 pub use open::{open_mfdataset, open_zarr, stored_arrays};
 pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta};
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
+pub use to_zarr::{ToZarrOptions, VarEncoding, to_zarr};
 pub use usage::disk_usage;
 pub use writer::{StoreWriter, WriteMode, partial_path};

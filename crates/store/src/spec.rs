@@ -142,6 +142,17 @@ impl ArraySpec {
         self
     }
 
+    /// Adds attributes (all but `_ARRAY_DIMENSIONS`, which comes from the dimensions).
+    #[must_use]
+    pub fn with_attrs(mut self, attrs: Map<String, Value>) -> Self {
+        for (k, v) in attrs {
+            if k != "_ARRAY_DIMENSIONS" {
+                self.attrs.insert(k, v);
+            }
+        }
+        self
+    }
+
     /// Adds one attribute.
     #[must_use]
     pub fn with_attr(mut self, key: &str, value: impl Into<Value>) -> Self {
