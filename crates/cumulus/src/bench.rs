@@ -18,7 +18,7 @@ use cumulus_labeled::{DataArray, Dataset, Selector, nearest, slice};
 use serde_json::{Value, json};
 
 /// Workloads cumulus runs today (the others need crates that are not built yet).
-pub const WORKLOADS: [&str; 10] = ["W1a", "W1b", "W2", "W3", "W5", "W6", "W7", "W10a", "W10b", "W10c"];
+pub const WORKLOADS: [&str; 11] = ["W1a", "W1b", "W2", "W3", "W4", "W5", "W6", "W7", "W10a", "W10b", "W10c"];
 
 /// Arguments of `cumulus bench`.
 #[derive(Debug, Clone, Args)]
@@ -252,7 +252,12 @@ pub fn child(name: &str, args: &BenchArgs) -> anyhow::Result<Value> {
     let (_, rss0) = rss_mb();
     let (cpu0, t0) = (cpu_s(), Instant::now());
     let mut out = json!({ "workload": name, "engine": "cumulus" });
-    if name == "W1a" || name == "W1b" {
+    if name == "W4" {
+        let (check, wall, tasks) = w4(args, &opts)?;
+        out["check"] = check;
+        out["wall_s"] = json!(wall);
+        out["n_tasks"] = json!(tasks);
+    } else if name == "W1a" || name == "W1b" {
         let ds = if name == "W1a" { open_one(args)? } else { open_all(args)? };
         let wall = t0.elapsed().as_secs_f64();
         let sizes: serde_json::Map<String, Value> = ds.sizes().into_iter().map(|(d, n)| (d, json!(n))).collect();
@@ -316,6 +321,55 @@ pub fn child(name: &str, args: &BenchArgs) -> anyhow::Result<Value> {
     out["peak_rss_mb"] = json!(peak);
     out["threads"] = json!(threads);
     Ok(out)
+}
+
+/// W4: the Taiwan box's monthly climatology and anomaly of all variables, written with
+/// `to_zarr` (Blosc zstd-3 bit shuffle) into `<data>/scratch`, checked by reading it back.
+fn w4(args: &BenchArgs, opts: &ComputeOptions) -> anyhow::Result<(Value, f64, usize)> {
+    let ds = open_all(args)?;
+    let scratch = args.data.join("scratch");
+    std::fs::create_dir_all(&scratch)?;
+    let target = scratch.join(format!("w4_anom_cumulus_{}.zarr", std::process::id()));
+    let t0 = Instant::now();
+    let sub = ds.sel([("latitude", slice(25.0, 22.0)), ("longitude", slice(120.0, 122.0))])?;
+    let anom = sub.map(|da| {
+        let by_month = da.groupby("time.month")?;
+        by_month.binary(cumulus_chunked::BinaryOp::Sub, &by_month.mean()?)
+    })?;
+    let mut tasks = 0;
+    let mut touched = Vec::new();
+    for n in anom.data_vars() {
+        let g = anom.get(n)?.data().graph(opts)?;
+        tasks += g.len();
+        touched.extend(g.touched_chunks());
+    }
+    if args.floor {
+        let t1 = Instant::now();
+        let bytes = read_touched(&touched, args.threads.unwrap_or_else(rayon_threads))?;
+        return Ok((json!({ "floor_chunks": touched.len(), "floor_bytes": bytes }), t1.elapsed().as_secs_f64(), tasks));
+    }
+    let to = cumulus_store::ToZarrOptions {
+        mode: cumulus_store::WriteMode::Overwrite,
+        compute: opts.clone(),
+        ..Default::default()
+    };
+    cumulus_store::to_zarr(&anom, &target, &to)?;
+    let wall = t0.elapsed().as_secs_f64();
+    let unc: usize = anom.data_vars().iter().map(|n| anom.get(n).map(|d| d.data().nbytes())).sum::<Result<_, _>>()?;
+    let disk = cumulus_store::disk_usage(&target)? as usize;
+    let n_months = sub.dt("time", "month")?.into_iter().collect::<std::collections::BTreeSet<_>>().len();
+    let back = cumulus_store::open_zarr(&target)?;
+    let t850 = back.get("temperature")?.sel([("level", 850.into())])?;
+    let check = json!({
+        "uncompressed_bytes": unc,
+        "on_disk_bytes": disk,
+        "compression_ratio": (unc as f64 / disk as f64 * 1e4).round() / 1e4,
+        "n_months": n_months,
+        "t850_anom_abs_mean": t850.abs().mean(cumulus_labeled::Dims::All)?.item()?,
+        "t850_anom_mean": t850.mean(cumulus_labeled::Dims::All)?.item()?,
+    });
+    std::fs::remove_dir_all(&target)?;
+    Ok((check, wall, tasks))
 }
 
 fn rayon_threads() -> usize {

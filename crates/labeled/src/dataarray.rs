@@ -289,10 +289,8 @@ impl DataArray {
 
     /// Combine with a scalar (`self op s`).
     pub fn scalar_op(&self, op: BinaryOp, s: impl Into<Scalar>) -> DataArray {
-        let mut v = self.var.replace(self.dims().to_vec(), self.data().scalar(op, s));
-        if op.gives_bool() {
-            v = v.with_attrs(Attrs::new());
-        }
+        // xarray keeps the attributes through operations with scalars (comparisons too).
+        let v = self.var.replace(self.dims().to_vec(), self.data().scalar(op, s));
         self.with_var(v, self.coords.clone())
     }
 
@@ -313,7 +311,7 @@ impl DataArray {
         let y = broadcast_to_dims(b.data(), b.dims(), &dims)?;
         let data = x.binary(op, &y)?;
         let name = if a.name == b.name { a.name.clone() } else { None };
-        let attrs = Attrs::new();
+        let attrs = drop_conflicts(a.attrs(), b.attrs());
         let var = Variable::from_parts(dims, data, attrs)?;
         Ok(DataArray { name, var, coords: a.coords.union(&b.coords) })
     }
@@ -345,7 +343,8 @@ impl DataArray {
         let skip = skipna.unwrap_or(self.dtype().is_float());
         let data = self.data().reduce(op, axes, skip)?;
         let kept: Vec<String> = self.dims().iter().filter(|d| !dims.contains(d)).cloned().collect();
-        let var = Variable::from_parts(kept.clone(), data, Attrs::new())?;
+        // Reductions keep the attributes, as xarray does by default.
+        let var = Variable::from_parts(kept.clone(), data, self.attrs().clone())?;
         Ok(DataArray { name: self.name.clone(), var, coords: self.coords.restrict(&kept) })
     }
 
@@ -618,6 +617,25 @@ pub fn resolve(index: &Index, s: &Selector) -> Result<Positions> {
     }
 }
 
+/// xarray's `drop_conflicts`: the union of both attribute sets, without the keys whose values
+/// differ (so `temperature - its climatology` keeps its units, `a - b` with different units
+/// keeps none).
+fn drop_conflicts(a: &Attrs, b: &Attrs) -> Attrs {
+    let mut out = a.clone();
+    for (k, v) in b {
+        match a.get(k) {
+            Some(x) if x != v => {
+                out.remove(k);
+            }
+            Some(_) => {}
+            None => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Align two arrays on the coordinates of their shared dimensions (inner join).
 fn align(a: &DataArray, b: &DataArray) -> Result<(DataArray, DataArray)> {
     let (mut a, mut b) = (a.clone(), b.clone());
@@ -767,7 +785,7 @@ impl GroupBy {
         let data = self.obj.data().grouped(op, axis, &self.labels(), self.unique.len(), skip)?;
         let dims: Vec<String> =
             self.obj.dims().iter().map(|d| if *d == self.dim { self.group.clone() } else { d.clone() }).collect();
-        let var = Variable::from_parts(dims.clone(), data, Attrs::new())?;
+        let var = Variable::from_parts(dims.clone(), data, self.obj.attrs().clone())?;
         let mut coords = self.obj.coords.restrict(&dims);
         coords.insert(&self.group, Variable::from_vec(&self.group, self.unique.clone()))?;
         Ok(DataArray { name: self.obj.name.clone(), var, coords })
@@ -827,7 +845,7 @@ impl Resample {
         let axis = self.obj.var.axis(&self.dim)?;
         let skip = skipna.unwrap_or(self.obj.dtype().is_float());
         let data = self.obj.data().grouped(op, axis, &self.labels, self.starts.len(), skip)?;
-        let var = self.obj.var.replace(self.obj.dims().to_vec(), data).with_attrs(Attrs::new());
+        let var = self.obj.var.replace(self.obj.dims().to_vec(), data);
         // Coordinates along the resampled dimension no longer apply; the bins get new labels.
         let mut coords = crate::coords::Coords::new();
         for (n, v, i) in self.obj.coords.iter() {

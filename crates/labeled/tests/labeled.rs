@@ -164,3 +164,28 @@ fn cities_along_a_new_dimension() {
     let lat = cities.coords().get("latitude").unwrap().data().compute().unwrap();
     assert_eq!(lat.as_array::<f64>().unwrap().as_slice().unwrap(), &[25.0, 24.0, 23.0]);
 }
+
+#[test]
+fn attributes_follow_xarray() {
+    // xarray 2026.2: scalar ops, comparisons, reductions and groupby keep attributes; a binary
+    // op keeps those both sides agree on (drop_conflicts).
+    let mut attrs = cumulus_labeled::Attrs::new();
+    attrs.insert("units".into(), "K".into());
+    let x = series();
+    let x = DataArray::from_parts(Some("x".into()), x.variable().clone().with_attrs(attrs), x.coords().clone());
+    assert_eq!(x.scalar_op(BinaryOp::Mul, 2.0).attrs()["units"], "K");
+    assert_eq!(x.scalar_op(BinaryOp::Gt, 2.0).attrs()["units"], "K");
+    let m = x.mean("time").unwrap();
+    assert_eq!(m.attrs()["units"], "K");
+    assert_eq!(x.binary(BinaryOp::Sub, &m).unwrap().attrs()["units"], "K");
+    let plain = DataArray::from_parts(
+        Some("y".into()),
+        x.variable().clone().with_attrs(Default::default()),
+        x.coords().clone(),
+    );
+    let mut other = cumulus_labeled::Attrs::new();
+    other.insert("units".into(), "m".into());
+    let y = DataArray::from_parts(Some("y".into()), plain.variable().clone().with_attrs(other), plain.coords().clone());
+    assert!(x.binary(BinaryOp::Sub, &y).unwrap().attrs().is_empty());
+    assert_eq!(x.groupby("time.month").unwrap().mean().unwrap().attrs()["units"], "K");
+}
