@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use cumulus_chunked::{Block, ChunkSource, Chunks, DType, SourceError};
 use serde_json::{Map, Value};
+use zarrs::array::Array;
 use zarrs::array::CodecOptions;
-use zarrs::array::{Array, ArraySubset};
 use zarrs::filesystem::FilesystemStore;
 
 use crate::error::StoreError;
@@ -324,17 +324,26 @@ impl StoredArray {
         let region = self.chunks.region(idx);
         let shape: Vec<usize> = region.iter().map(|r| r.end - r.start).collect();
         let idx64: Vec<u64> = idx.iter().map(|&i| i as u64).collect();
-        let full = shape == self.meta.chunk_shape;
-        let values: Vec<T> = if full {
-            self.array.retrieve_chunk_opt::<Vec<T>>(&idx64, &self.options)
+        // Always decode the whole stored chunk (edge chunks are stored padded): zarrs' partial
+        // decoder for a sub-region of a Blosc chunk decompresses it piece by piece, several
+        // times slower than one full decompression. The padding is then cut off with one copy
+        // of the smaller region, so the block's memory is what its shape says (the engine's
+        // memory accounting and chunk cache count elements).
+        let values: Vec<T> = self
+            .array
+            .retrieve_chunk_opt::<Vec<T>>(&idx64, &self.options)
+            .map_err(|e| SourceError(format!("cannot decode the chunk: {e}")))?;
+        let full = Block::from_vec(&self.meta.chunk_shape, values).map_err(|(want, got)| {
+            SourceError(format!(
+                "the chunk decoded to {got} values; the chunk shape {:?} needs {want}",
+                self.meta.chunk_shape
+            ))
+        })?;
+        if shape == self.meta.chunk_shape {
+            Ok(full)
         } else {
-            let sub = ArraySubset::new_with_shape(shape.iter().map(|&n| n as u64).collect());
-            self.array.retrieve_chunk_subset_opt::<Vec<T>>(&idx64, &sub, &self.options)
+            Ok(full.slice(&shape.iter().map(|&n| (0, n, 1)).collect::<Vec<_>>()))
         }
-        .map_err(|e| SourceError(format!("cannot decode the chunk: {e}")))?;
-        Block::from_vec(&shape, values).map_err(|(want, got)| {
-            SourceError(format!("the chunk decoded to {got} values; its shape {shape:?} needs {want}"))
-        })
     }
 }
 
