@@ -89,6 +89,10 @@ pub struct TaskGraph {
     pub(crate) shared_chunks: Arc<std::collections::HashSet<(usize, Vec<usize>)>>,
 }
 
+/// How far apart (in tasks) two reads of the same source chunk may be for the chunk to be
+/// kept decoded in between.
+pub const CACHE_WINDOW: usize = 128;
+
 /// Fan-in of reduction trees (dask's `split_every`).
 pub const SPLIT_EVERY: usize = 8;
 
@@ -540,10 +544,14 @@ impl TaskGraph {
         m
     }
 
-    /// Source chunks that more than one task reads part of.
+    /// Source chunks that more than one task reads part of, close together in the run order
+    /// (within [`CACHE_WINDOW`] tasks): only those stay decoded in the cache. Chunks read again
+    /// much later (a second pass over the data) would be evicted before their next use, so
+    /// caching them would only cost copies.
     fn chunks_read_twice(&self) -> std::collections::HashSet<(usize, Vec<usize>)> {
-        let mut count: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
-        for t in &self.tasks {
+        let mut last: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        let mut shared = std::collections::HashSet::new();
+        for (i, t) in self.tasks.iter().enumerate() {
             let Some((node, region)) = t.pulls() else {
                 continue;
             };
@@ -551,10 +559,16 @@ impl TaskGraph {
             let mut touched = Vec::new();
             collect_touched(node, region, &mut seen, &mut touched);
             for (src, idx) in touched {
-                *count.entry((Arc::as_ptr(&src) as *const () as usize, idx)).or_insert(0) += 1;
+                let key = (Arc::as_ptr(&src) as *const () as usize, idx);
+                if let Some(&prev) = last.get(&key)
+                    && i - prev <= CACHE_WINDOW
+                {
+                    shared.insert(key.clone());
+                }
+                last.insert(key, i);
             }
         }
-        count.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect()
+        shared
     }
 
     /// Every source chunk the tasks read, each once: `(source, chunk index)`, in task order.
