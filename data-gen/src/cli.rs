@@ -61,6 +61,9 @@ pub struct GenArgs {
     /// Replace existing stores.
     #[arg(long)]
     pub overwrite: bool,
+    /// Also write one NetCDF-4 file per year (needs a build with the `netcdf` feature).
+    #[arg(long)]
+    pub netcdf: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -135,6 +138,7 @@ impl GenArgs {
         }
         cfg.threads = self.threads;
         cfg.overwrite = self.overwrite;
+        cfg.netcdf = self.netcdf;
         cfg.validate()?;
         Ok(cfg)
     }

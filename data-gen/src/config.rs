@@ -181,6 +181,9 @@ pub struct GenConfig {
     pub threads: Option<usize>,
     /// Replace existing stores.
     pub overwrite: bool,
+    /// Also write each year as one NetCDF-4 file (`era5_<year>_10N40N_100E140E.nc`) with the
+    /// same chunking, for the lesson that compares NetCDF with Zarr. Needs the `netcdf` feature.
+    pub netcdf: bool,
 }
 
 /// The default seed (the peer's).
@@ -222,6 +225,7 @@ impl GenConfig {
             seed: DEFAULT_SEED,
             threads: None,
             overwrite: false,
+            netcdf: false,
         }
     }
 
@@ -272,6 +276,14 @@ impl GenConfig {
             self.last.in_year(year)?;
         }
         crate::grid::Grid::new(self.step)?;
+        if self.netcdf && !cfg!(feature = "netcdf") {
+            return Err(GenError::BadArgument {
+                argument: "--netcdf",
+                reason: "this build has no NetCDF support; install libnetcdf (Debian: apt-get install \
+                         libnetcdf-dev) and build with `--features netcdf`"
+                    .into(),
+            });
+        }
         let c = self.chunks;
         if [c.time, c.level, c.latitude, c.longitude].contains(&0) {
             return Err(GenError::BadChunks {
@@ -292,6 +304,12 @@ impl GenConfig {
     #[must_use]
     pub fn store_path(&self, year: i32) -> PathBuf {
         self.out.join(store_name(year))
+    }
+
+    /// The NetCDF file path for `year` (written only with [`GenConfig::netcdf`]).
+    #[must_use]
+    pub fn netcdf_path(&self, year: i32) -> PathBuf {
+        self.store_path(year).with_extension("nc")
     }
 }
 

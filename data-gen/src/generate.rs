@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cumulus_store::{ArraySpec, DType, StoreWriter, WriteMode, disk_usage};
+use cumulus_store::{ArraySpec, DType, StoreElement, StoreWriter, WriteMode, disk_usage};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,8 +35,12 @@ pub struct StoreReport {
     pub on_disk_bytes: u64,
     /// `uncompressed_bytes / on_disk_bytes`.
     pub compression_ratio: f64,
-    /// Wall-clock seconds spent on this store.
+    /// Wall-clock seconds spent on this store (and its NetCDF file, if any).
     pub seconds: f64,
+    /// The NetCDF-4 file written beside the store (`--netcdf`).
+    pub netcdf: Option<PathBuf>,
+    /// Bytes of the NetCDF-4 file on disk.
+    pub netcdf_bytes: Option<u64>,
 }
 
 /// What a whole run wrote.
@@ -76,6 +80,17 @@ impl fmt::Display for GenReport {
                 s.compression_ratio,
                 s.seconds
             )?;
+            if let (Some(path), Some(bytes)) = (&s.netcdf, s.netcdf_bytes) {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                writeln!(
+                    f,
+                    "{name:<44} {:>6} {:>12} {:>12} {:>6.3}",
+                    s.n_time,
+                    human_bytes(s.uncompressed_bytes),
+                    human_bytes(bytes),
+                    s.uncompressed_bytes as f64 / bytes.max(1) as f64
+                )?;
+            }
         }
         let secs = self.total_seconds.max(1e-9);
         write!(
@@ -108,7 +123,15 @@ pub fn human_bytes(n: u64) -> String {
 /// A [`GenError`] naming the bad setting, the existing stores, or the unwritable folder.
 pub fn preflight(cfg: &GenConfig) -> Result<(), GenError> {
     cfg.validate()?;
-    let existing: Vec<PathBuf> = cfg.years.iter().map(|&y| cfg.store_path(y)).filter(|p| p.exists()).collect();
+    let existing: Vec<PathBuf> = cfg
+        .years
+        .iter()
+        .flat_map(|&y| {
+            let nc = cfg.netcdf.then(|| cfg.netcdf_path(y));
+            std::iter::once(cfg.store_path(y)).chain(nc)
+        })
+        .filter(|p| p.exists())
+        .collect();
     if !existing.is_empty() && !cfg.overwrite {
         return Err(GenError::StoresExist { paths: existing });
     }
@@ -161,12 +184,13 @@ pub fn generate(cfg: &GenConfig, bar: &ProgressBar) -> Result<GenReport, GenErro
         let hours = time_axis(year, cfg.first, cfg.last)?;
         let path = cfg.store_path(year);
         let mode = if cfg.overwrite { WriteMode::Overwrite } else { WriteMode::Create };
-        let writer = declare_store(cfg, &path, year, &grid, &hours, mode)?;
-        let written = pool.install(|| write_data(cfg, &writer, &model, &grid, &hours, bar));
-        let path = match written {
-            Ok(()) => writer.finish()?,
+        let mut sinks = Sinks::create(cfg, &path, year, mode)?;
+        let written = declare_store(cfg, &mut sinks, year, &grid, &hours)
+            .and_then(|()| pool.install(|| write_data(cfg, &sinks, &model, &grid, &hours, bar)));
+        let (path, netcdf) = match written {
+            Ok(()) => sinks.finish()?,
             Err(e) => {
-                let _ = writer.abort();
+                sinks.abort();
                 return Err(e);
             }
         };
@@ -182,6 +206,11 @@ pub fn generate(cfg: &GenConfig, bar: &ProgressBar) -> Result<GenReport, GenErro
             on_disk_bytes: on_disk,
             compression_ratio: round3(uncompressed as f64 / on_disk.max(1) as f64),
             seconds: round3(t0.elapsed().as_secs_f64()),
+            netcdf_bytes: match &netcdf {
+                Some(p) => Some(disk_usage(p)?),
+                None => None,
+            },
+            netcdf,
         });
     }
     let report = GenReport { stores, total_seconds: round3(started.elapsed().as_secs_f64()), threads };
@@ -210,15 +239,7 @@ fn attrs(pairs: &[(&str, Value)]) -> Map<String, Value> {
 }
 
 /// Creates the store with its coordinates and the metadata of every data variable.
-fn declare_store(
-    cfg: &GenConfig,
-    path: &Path,
-    year: i32,
-    grid: &Grid,
-    hours: &[Hour],
-    mode: WriteMode,
-) -> Result<StoreWriter, GenError> {
-    let mut w = StoreWriter::create(path, cfg.format, mode)?;
+fn declare_store(cfg: &GenConfig, w: &mut Sinks, year: i32, grid: &Grid, hours: &[Hour]) -> Result<(), GenError> {
     let (nt, ny, nx) = (hours.len() as u64, grid.latitude.len() as u64, grid.longitude.len() as u64);
     let nl = LEVELS.len() as u64;
     w.set_attrs(attrs(&[
@@ -230,7 +251,7 @@ fn declare_store(
         ("preset", json!(cfg.preset.to_string())),
         ("seed", json!(cfg.seed)),
         ("grid_step_degrees", json!(cfg.step)),
-    ]));
+    ]))?;
     let coord = |spec: ArraySpec| spec.with_compressor(cfg.compressor);
     let mut time = coord(ArraySpec::new("time", DType::I64, &[("time", nt)]));
     time.attrs = attrs(&[
@@ -293,13 +314,13 @@ fn declare_store(
         }
         w.add_array(spec)?;
     }
-    Ok(w)
+    Ok(())
 }
 
 /// Generates and writes every data chunk of one store, in parallel.
 fn write_data(
     cfg: &GenConfig,
-    w: &StoreWriter,
+    w: &Sinks,
     model: &Model,
     grid: &Grid,
     hours: &[Hour],
@@ -340,7 +361,7 @@ fn write_data(
 
 /// Splits a `(time, 13 levels, lat, lon)` block into level chunks of `cl` and writes them.
 fn write_levels(
-    w: &StoreWriter,
+    w: &Sinks,
     v: Variable,
     [a, b, c]: [u64; 3],
     data: &[f32],
@@ -387,4 +408,107 @@ fn write_manifest(cfg: &GenConfig, report: &GenReport) -> Result<(), GenError> {
     });
     let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     std::fs::write(&path, text + "\n").map_err(|source| GenError::Manifest { path, source })
+}
+
+/// Element types written to every sink: the Zarr store's, and libnetcdf's with `--netcdf`.
+#[cfg(feature = "netcdf")]
+trait Elem: StoreElement + cumulus_store::NcElement {}
+#[cfg(feature = "netcdf")]
+impl<T: StoreElement + cumulus_store::NcElement> Elem for T {}
+#[cfg(not(feature = "netcdf"))]
+trait Elem: StoreElement {}
+#[cfg(not(feature = "netcdf"))]
+impl<T: StoreElement> Elem for T {}
+
+/// Where one year goes: the Zarr store, and with `--netcdf` the NetCDF-4 file beside it. Every
+/// call is made on both, so the two hold the same bytes.
+struct Sinks {
+    zarr: StoreWriter,
+    #[cfg(feature = "netcdf")]
+    netcdf: Option<cumulus_store::NetcdfWriter>,
+}
+
+impl Sinks {
+    #[cfg_attr(not(feature = "netcdf"), allow(unused_variables))]
+    fn create(cfg: &GenConfig, path: &Path, year: i32, mode: WriteMode) -> Result<Self, GenError> {
+        let zarr = StoreWriter::create(path, cfg.format, mode)?;
+        #[cfg(feature = "netcdf")]
+        let netcdf = if cfg.netcdf {
+            match cumulus_store::NetcdfWriter::create(&cfg.netcdf_path(year), mode) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    let _ = zarr.abort();
+                    return Err(e.into());
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Sinks {
+            zarr,
+            #[cfg(feature = "netcdf")]
+            netcdf,
+        })
+    }
+
+    fn set_attrs(&mut self, attrs: Map<String, Value>) -> Result<(), GenError> {
+        #[cfg(feature = "netcdf")]
+        if let Some(nc) = &mut self.netcdf {
+            nc.set_attrs(&attrs)?;
+        }
+        self.zarr.set_attrs(attrs);
+        Ok(())
+    }
+
+    fn add_array(&mut self, spec: ArraySpec) -> Result<(), GenError> {
+        #[cfg(feature = "netcdf")]
+        if let Some(nc) = &mut self.netcdf {
+            nc.add_array(spec.clone())?;
+        }
+        Ok(self.zarr.add_array(spec)?)
+    }
+
+    fn write_array<T: Elem>(&self, name: &str, data: &[T]) -> Result<(), GenError> {
+        #[cfg(feature = "netcdf")]
+        if let Some(nc) = &self.netcdf {
+            nc.write_array(name, data)?;
+        }
+        Ok(self.zarr.write_array(name, data)?)
+    }
+
+    fn write_chunk(&self, name: &str, chunk: &[u64], data: &[f32]) -> Result<(), GenError> {
+        self.zarr.write_chunk(name, chunk, data)?;
+        #[cfg(feature = "netcdf")]
+        if let Some(nc) = &self.netcdf {
+            nc.write_chunk(name, chunk, data)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes both; returns the store's path and the NetCDF file's.
+    fn finish(self) -> Result<(PathBuf, Option<PathBuf>), GenError> {
+        #[cfg(feature = "netcdf")]
+        let netcdf = match self.netcdf {
+            Some(nc) => match nc.finish() {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let _ = self.zarr.abort();
+                    return Err(e.into());
+                }
+            },
+            None => None,
+        };
+        #[cfg(not(feature = "netcdf"))]
+        let netcdf = None;
+        Ok((self.zarr.finish()?, netcdf))
+    }
+
+    /// Removes whatever was written.
+    fn abort(self) {
+        #[cfg(feature = "netcdf")]
+        if let Some(nc) = self.netcdf {
+            let _ = nc.abort();
+        }
+        let _ = self.zarr.abort();
+    }
 }

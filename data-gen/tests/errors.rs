@@ -93,3 +93,26 @@ fn an_unwritable_folder_is_named() {
     let err = args(&file).run().expect_err("the output is a file");
     assert!(err.to_string().contains("it is a file, not a folder"), "{err}");
 }
+
+#[test]
+#[cfg(not(feature = "netcdf"))]
+fn netcdf_without_the_feature_says_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    assert_err_nothing_written(GenArgs { netcdf: true, ..args(&out) }, "build with `--features netcdf`");
+}
+
+#[test]
+#[cfg(feature = "netcdf")]
+fn netcdf_files_are_written_beside_the_stores_and_count_as_existing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let a = GenArgs { netcdf: true, years: Some(vec![2019]), days: Some(1), ..args(&out) };
+    let report = a.run().unwrap();
+    let nc = report.stores[0].netcdf.clone().expect("a NetCDF file");
+    assert!(nc.exists() && nc.extension().is_some_and(|e| e == "nc"));
+    // The NetCDF file alone blocks a second run without --overwrite.
+    std::fs::remove_dir_all(&report.stores[0].path).unwrap();
+    let err = GenArgs { netcdf: true, years: Some(vec![2019]), days: Some(1), ..args(&out) }.run().unwrap_err();
+    assert!(err.to_string().contains(".nc"), "{err}");
+}

@@ -101,6 +101,16 @@ pub enum StoreError {
         /// The difference.
         reason: String,
     },
+    /// libnetcdf failed (only with the `netcdf` feature).
+    #[error("NetCDF file {path}: {}{message}", if variable.is_empty() { String::new() } else { format!("variable {variable:?}: ") })]
+    NetCdf {
+        /// The file path.
+        path: PathBuf,
+        /// The variable, if one was involved.
+        variable: String,
+        /// What was being done and libnetcdf's message.
+        message: String,
+    },
     /// A labeled-array error while building the dataset.
     #[error("store {store}: {source}")]
     Labeled {

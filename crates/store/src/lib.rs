@@ -16,7 +16,10 @@
 //! (consolidated metadata, or a scan with a warning; Zarr v2 and v3; CF time, mask and scale),
 //! with one engine chunk per stored chunk, decoded by zarrs only when computed.
 //!
-//! NetCDF, `to_zarr` from lazy data and remote stores come with issue 6.
+//! With the `netcdf` feature (libnetcdf installed), `NetcdfWriter` writes the same arrays as
+//! one NetCDF-4 file, for the lesson that compares NetCDF with Zarr.
+//!
+//! Reading NetCDF and remote stores come with issue 6.
 //!
 //! ```
 //! use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
@@ -41,6 +44,8 @@
 mod codec;
 mod consolidate;
 mod error;
+#[cfg(feature = "netcdf")]
+pub mod netcdf;
 mod open;
 pub mod read;
 mod spec;
@@ -50,6 +55,8 @@ mod writer;
 
 pub use codec::{Compressor, Shuffle};
 pub use error::StoreError;
+#[cfg(feature = "netcdf")]
+pub use netcdf::{NcElement, NetcdfWriter, netcdf_deflate};
 pub use open::{open_mfdataset, open_zarr, stored_arrays};
 pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta};
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
