@@ -221,6 +221,7 @@ fn the_decode_floor_reads_exactly_the_touched_chunks() {
     assert_eq!(touched.len(), 30);
     let bytes = cumulus_chunked::graph::read_touched(&touched, 2).unwrap();
     assert_eq!(bytes, 30 * 100 * 4);
+    assert_eq!(g.touched_bytes(), 30 * 100 * 4, "counted from the chunk shapes, without reading");
     assert_eq!(src.reads.load(Ordering::Relaxed), 30);
 }
 

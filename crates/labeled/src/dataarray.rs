@@ -134,6 +134,31 @@ impl DataArray {
         Ok(self.shape()[self.var.axis(dim)?])
     }
 
+    /// A coordinate as a `DataArray` (xarray's `da["latitude"]`), with the coordinates that
+    /// share its dimensions. After a scalar selection it is 0-dimensional, so `.item()` gives
+    /// the label that was picked:
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable, nearest};
+    /// let da = DataArray::new("t", Variable::from_vec("latitude", vec![280.0_f64, 285.0, 290.0]))
+    ///     .with_coord("latitude", Variable::from_vec("latitude", vec![30.0_f64, 25.0, 20.0]))?;
+    /// let point = da.sel([("latitude", nearest(24.0))])?;
+    /// assert_eq!(point.item()?, 285.0);
+    /// assert_eq!(point.coord("latitude")?.item()?, 25.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoVariable`] naming the coordinates that exist.
+    pub fn coord(&self, name: &str) -> Result<DataArray> {
+        let var = self.coords.get(name).ok_or_else(|| LabeledError::NoVariable {
+            name: name.to_string(),
+            available: self.coords.names().iter().map(|s| (*s).to_string()).collect(),
+        })?;
+        let coords = self.coords.restrict(var.dims());
+        Ok(DataArray { name: Some(name.to_string()), var: var.clone(), coords })
+    }
+
     /// The index of a dimension.
     ///
     /// # Errors
