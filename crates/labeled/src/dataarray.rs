@@ -587,6 +587,39 @@ impl DataArray {
         Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
     }
 
+    /// Compute in place (xarray's `load`): afterwards `self` holds its values in memory, and
+    /// later operations on it read no store.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let lazy = ChunkedArray::arange(0.0, 6.0, 1.0, 2).sqrt();
+    /// let mut da = DataArray::new("x", Variable::new(&["i"], lazy)?);
+    /// assert_eq!(da.data().num_chunks(), 3);
+    /// da.load()?;
+    /// assert_eq!(da.data().num_chunks(), 1);
+    /// assert_eq!(da.to_vec_f64()?[4], 2.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first failing task; `self` is unchanged then.
+    pub fn load(&mut self) -> Result<&mut DataArray> {
+        *self = self.compute()?;
+        Ok(self)
+    }
+
+    /// Compute every chunk and keep them in memory, chunked as before (dask's `persist`): the
+    /// result is still a chunked array whose later operations run in parallel per chunk, but
+    /// read nothing from the store.
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn persist(&self) -> Result<DataArray> {
+        let data = self.data().persist()?;
+        Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
+    }
+
     /// The computed values.
     ///
     /// # Errors
