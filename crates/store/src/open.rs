@@ -78,11 +78,22 @@ fn decode_cf(data: ChunkedArray, m: &ArrayMeta) -> Result<ChunkedArray, StoreErr
 pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
     let path = path.as_ref();
     let (meta, arrays) = open_arrays(path)?;
-    let mut ds = Dataset::new().with_attrs(meta.attrs.clone());
+    let arrays = arrays.into_iter().map(|a| (a.meta().clone(), a as Arc<dyn ChunkSource>)).collect();
+    build_dataset(path, meta.attrs.clone(), arrays)
+}
+
+/// A lazy [`Dataset`] from arrays and their metadata (any storage: Zarr, NetCDF): coordinates
+/// (1-D arrays named after their dimension) are read now and CF-decoded (times); data
+/// variables stay lazy, with CF mask and scale applied lazily.
+pub(crate) fn build_dataset(
+    path: &Path,
+    attrs: serde_json::Map<String, Value>,
+    arrays: Vec<(ArrayMeta, Arc<dyn ChunkSource>)>,
+) -> Result<Dataset, StoreError> {
+    let mut ds = Dataset::new().with_attrs(attrs);
     // Coordinates first (read now: they are small and every selection needs them).
-    for a in arrays.iter().filter(|a| is_coordinate(a.meta())) {
-        let m = a.meta();
-        let values = ChunkedArray::from_source(a.clone() as Arc<dyn ChunkSource>)?.compute()?;
+    for (m, a) in arrays.iter().filter(|(m, _)| is_coordinate(m)) {
+        let values = ChunkedArray::from_source(a.clone())?.compute()?;
         let var = match cf_time(path, m)? {
             Some(cf) => {
                 let ns = if values.dtype().is_float() {
@@ -103,9 +114,8 @@ pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
         let var = var.with_attrs(m.attrs.clone()).with_encoding(encoding(m));
         ds = ds.with_coord(&m.name, var).map_err(labeled(path))?;
     }
-    for a in arrays.iter().filter(|a| !is_coordinate(a.meta())) {
-        let m = a.meta();
-        let data = ChunkedArray::from_source(a.clone() as Arc<dyn ChunkSource>)?;
+    for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m)) {
+        let data = ChunkedArray::from_source(a.clone())?;
         let data = decode_cf(data, m)?;
         let var = Variable::from_parts(m.dims.clone(), data, m.attrs.clone())
             .map_err(labeled(path))?
