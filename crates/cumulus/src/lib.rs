@@ -35,5 +35,10 @@ pub mod prelude {
     pub use cumulus_dashboard::ComputeProgress;
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
-    pub use cumulus_store::{ArraySpec, Compressor, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr};
+    #[cfg(feature = "netcdf")]
+    pub use cumulus_store::open_netcdf;
+    pub use cumulus_store::{
+        ArraySpec, Compressor, OpenOptions, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr,
+        open_zarr_with,
+    };
 }

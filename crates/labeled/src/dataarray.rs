@@ -587,6 +587,40 @@ impl DataArray {
         Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
     }
 
+    /// Rechunk lazily (xarray's `.chunk({"time": 48})`): every named dimension gets chunks of
+    /// that size; the others keep their chunks. Only the plan changes; the engine's rechunk
+    /// reads each source chunk once.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let da = DataArray::new("x", Variable::new(&["time"], ChunkedArray::arange(0.0, 10.0, 1.0, 2))?);
+    /// assert_eq!(da.data().num_chunks(), 5);
+    /// let re = da.chunk(&[("time", 5)])?;
+    /// assert_eq!(re.data().num_chunks(), 2);
+    /// assert_eq!(re.to_vec_f64()?, da.to_vec_f64()?);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] for a dimension the array does not have; a chunk size of 0.
+    pub fn chunk(&self, chunks: &[(&str, usize)]) -> Result<DataArray> {
+        let mut sizes: Vec<usize> =
+            self.data().chunks().axes().iter().map(|a| a.first().copied().unwrap_or(1)).collect();
+        for &(dim, size) in chunks {
+            let axis = self.var.axis(dim)?;
+            if size == 0 {
+                return Err(LabeledError::Mismatch {
+                    op: "chunk".into(),
+                    reason: format!("chunk size 0 for dimension {dim:?}; expected at least 1"),
+                });
+            }
+            sizes[axis] = size;
+        }
+        let data = self.data().rechunk(&sizes)?;
+        Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
+    }
+
     /// Compute in place (xarray's `load`): afterwards `self` holds its values in memory, and
     /// later operations on it read no store.
     ///
