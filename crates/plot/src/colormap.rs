@@ -51,6 +51,10 @@ impl Rgba {
     pub fn to_hex(self) -> String {
         format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
     }
+
+    pub(crate) fn to_plotters(self) -> plotters::style::RGBAColor {
+        plotters::style::RGBAColor(self.r, self.g, self.b, f64::from(self.a) / 255.0)
+    }
 }
 
 impl fmt::Display for Rgba {

@@ -84,3 +84,8 @@ pub enum PlotError {
 
 /// `Result` with [`PlotError`].
 pub type Result<T, E = PlotError> = std::result::Result<T, E>;
+
+/// Turn a plotters error into a [`PlotError::Draw`].
+pub(crate) fn draw_err<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> PlotError {
+    move |e| PlotError::Draw { what, reason: e.to_string() }
+}

@@ -1,0 +1,385 @@
+//! [`map`]: a 2-D latitude × longitude field drawn as coloured cells, with a colorbar,
+//! degree ticks, gridlines and coastlines — what `da.plot()` with cartopy's
+//! `ax.coastlines()` shows in the workshop.
+//!
+//! ```
+//! use cumulus_chunked::ChunkedArray;
+//! use cumulus_labeled::{DataArray, Variable};
+//! use cumulus_plot::{Colormap, map};
+//! use ndarray::{ArrayD, IxDyn};
+//!
+//! // 3 latitudes (descending, as in ERA5) × 4 longitudes around Taiwan.
+//! let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+//! let da = DataArray::new("temperature",
+//!         Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap())
+//!     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+//!     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+//! let svg = map(&da).cmap(Colormap::Turbo).title("Near Taiwan").size(500, 400).to_svg().unwrap();
+//! assert!(svg.contains("Near Taiwan") && svg.contains("121°E"));
+//! // The first cell (25°N, 120°E) holds the smallest value: the first colour of turbo
+//! // (plotters writes SVG colours in capitals).
+//! assert!(svg.contains(&Colormap::Turbo.rgba(0.0).to_hex().to_uppercase()));
+//! ```
+
+use std::path::Path;
+
+use cumulus_labeled::DataArray;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::coastline;
+use crate::colormap::Colormap;
+use crate::error::{PlotError, Result, draw_err};
+use crate::field::{Field, display_name};
+use crate::font::FAMILY;
+use crate::labels::{self, lat_label, lon_label};
+use crate::limits::{self, LimitOptions, Resolved};
+use crate::output::{self, Draw};
+
+/// Start a map of a 2-D array with dimensions `latitude` and `longitude` (in either order;
+/// latitude ascending or descending), like xarray's `da.plot()`. Nothing is computed until
+/// the map is drawn ([`Map::to_svg`], [`Map::to_png_bytes`], [`Map::save`], …).
+pub fn map(da: &DataArray) -> Map {
+    Map {
+        da: da.clone(),
+        limits: LimitOptions::default(),
+        title: None,
+        colorbar_label: None,
+        coastlines: true,
+        borders: true,
+        size: (800, 600),
+    }
+}
+
+/// A map being set up; see [`map`]. Every setter takes and returns the map, so they chain.
+#[derive(Debug, Clone)]
+pub struct Map {
+    da: DataArray,
+    limits: LimitOptions,
+    title: Option<String>,
+    colorbar_label: Option<String>,
+    coastlines: bool,
+    borders: bool,
+    size: (u32, u32),
+}
+
+/// The smallest figure a map fits in.
+const MIN_SIZE: (u32, u32) = (300, 200);
+const MARGIN: i32 = 12;
+const TITLE_H: i32 = 34;
+const LEFT: i32 = 58;
+const BOTTOM: i32 = 28;
+const CBAR_GAP: i32 = 18;
+const CBAR_W: i32 = 18;
+const CBAR_LABELS: i32 = 52;
+const CBAR_DESC: i32 = 26;
+const RIGHT: i32 = CBAR_GAP + CBAR_W + CBAR_LABELS + CBAR_DESC;
+
+/// Where things go, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Layout {
+    /// The map's plotting area: left, top, width, height.
+    pub plot: (i32, i32, i32, i32),
+    /// The colour bar: left, top, width, height.
+    pub cbar: (i32, i32, i32, i32),
+}
+
+/// Everything a map needs to be drawn, found before drawing starts.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub field: Field,
+    pub lim: Resolved,
+    pub title: String,
+    pub cbar_label: String,
+    pub layout: Layout,
+}
+
+impl Map {
+    /// The colormap (default: `viridis`, or `RdBu_r` for data of both signs, as xarray).
+    pub fn cmap(mut self, cmap: Colormap) -> Map {
+        self.limits.cmap = Some(cmap);
+        self
+    }
+
+    /// The value drawn with the colormap's first colour; smaller values get it too.
+    pub fn vmin(mut self, vmin: f64) -> Map {
+        self.limits.vmin = Some(vmin);
+        self
+    }
+
+    /// The value drawn with the colormap's last colour; larger values get it too.
+    pub fn vmax(mut self, vmax: f64) -> Map {
+        self.limits.vmax = Some(vmax);
+        self
+    }
+
+    /// Take missing limits from the 2nd and 98th percentiles of the data instead of its
+    /// minimum and maximum, so a few extreme values do not wash out the map (xarray's
+    /// `robust=True`).
+    pub fn robust(mut self, robust: bool) -> Map {
+        self.limits.robust = robust;
+        self
+    }
+
+    /// The title (default: the array's name and the scalar coordinates left by a selection,
+    /// e.g. `temperature (level = 850, time = 2019-06-01)`).
+    pub fn title(mut self, title: impl Into<String>) -> Map {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The colorbar's label (default: `long_name` or the name, then `[units]`, e.g.
+    /// `temperature [K]`).
+    pub fn colorbar_label(mut self, label: impl Into<String>) -> Map {
+        self.colorbar_label = Some(label.into());
+        self
+    }
+
+    /// Draw coastlines (default: yes). The coastline data covers 8–42°N, 98–142°E.
+    pub fn coastlines(mut self, yes: bool) -> Map {
+        self.coastlines = yes;
+        self
+    }
+
+    /// Draw country borders (default: yes), over the same area as the coastlines.
+    pub fn borders(mut self, yes: bool) -> Map {
+        self.borders = yes;
+        self
+    }
+
+    /// The figure's width and height in pixels (default 800 × 600; at least 300 × 200).
+    pub fn size(mut self, width: u32, height: u32) -> Map {
+        self.size = (width, height);
+        self
+    }
+
+    /// The map as an SVG document.
+    ///
+    /// # Errors
+    /// [`PlotError::Dims`] when the array is not 2-D over latitude and longitude,
+    /// [`PlotError::Coordinate`] when those lack usable coordinates, [`PlotError::Limits`] or
+    /// [`PlotError::AllNan`] when no colour limits can be set, [`PlotError::Argument`] for a
+    /// bad size, [`PlotError::Compute`] when the values cannot be computed.
+    pub fn to_svg(&self) -> Result<String> {
+        output::to_svg(self)
+    }
+
+    /// The map as the bytes of a PNG file (text drawn with the embedded DejaVu Sans).
+    ///
+    /// # Errors
+    /// As [`Map::to_svg`], and [`PlotError::Png`].
+    pub fn to_png_bytes(&self) -> Result<Vec<u8>> {
+        output::to_png(self)
+    }
+
+    /// Write the map as a PNG file.
+    ///
+    /// # Errors
+    /// As [`Map::to_png_bytes`], and [`PlotError::Io`].
+    pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
+        output::write(path.as_ref(), &self.to_png_bytes()?)
+    }
+
+    /// Write the map as an SVG file.
+    ///
+    /// # Errors
+    /// As [`Map::to_svg`], and [`PlotError::Io`].
+    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
+        output::write(path.as_ref(), self.to_svg()?.as_bytes())
+    }
+
+    /// Write the map as PNG or SVG, chosen by the file's extension (like `savefig`).
+    ///
+    /// # Errors
+    /// [`PlotError::Argument`] for another extension; otherwise as [`Map::save_png`] and
+    /// [`Map::save_svg`].
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("png") => self.save_png(path),
+            Some("svg") => self.save_svg(path),
+            _ => Err(PlotError::Argument {
+                arg: "path",
+                reason: format!("expected a file name ending in .png or .svg, got {}", path.display()),
+            }),
+        }
+    }
+
+    /// Show the map in a Jupyter notebook with the evcxr kernel: evcxr calls this when a map
+    /// is a cell's last expression. It prints the PNG as an `image/png` display block (or the
+    /// error as text).
+    pub fn evcxr_display(&self) {
+        println!("{}", output::evcxr_block(self.to_png_bytes()));
+    }
+
+    /// Find out everything that can fail: data, limits, size; and where things go.
+    pub(crate) fn prepare_map(&self) -> Result<Prepared> {
+        let (w, h) = self.size;
+        output::check_size(w, h, MIN_SIZE)?;
+        let field = Field::from_dataarray(&self.da)?;
+        let lim = limits::resolve(&field.values, self.limits, &display_name(&self.da))?;
+        let title = self.title.clone().unwrap_or_else(|| labels::default_title(&self.da));
+        let cbar_label = self.colorbar_label.clone().unwrap_or_else(|| labels::colorbar_label(&self.da));
+        let layout = layout(&field, self.size, !title.is_empty());
+        Ok(Prepared { field, lim, title, cbar_label, layout })
+    }
+}
+
+/// Place the plotting area (degrees drawn square, as cartopy's PlateCarree) and the colorbar.
+fn layout(field: &Field, (w, h): (u32, u32), has_title: bool) -> Layout {
+    let (w, h) = (w as i32, h as i32);
+    let top = MARGIN + if has_title { TITLE_H } else { 0 };
+    let (ax, ay) = (MARGIN + LEFT, top);
+    let (aw, ah) = (w - ax - MARGIN - RIGHT, h - ay - MARGIN - BOTTOM);
+    let (lon0, lon1) = field.lon_range();
+    let (lat0, lat1) = field.lat_range();
+    let scale = (f64::from(aw) / (lon1 - lon0)).min(f64::from(ah) / (lat1 - lat0));
+    let pw = ((lon1 - lon0) * scale).round().clamp(1.0, f64::from(aw)) as i32;
+    let ph = ((lat1 - lat0) * scale).round().clamp(1.0, f64::from(ah)) as i32;
+    let (x0, y0) = (ax + (aw - pw) / 2, ay + (ah - ph) / 2);
+    Layout { plot: (x0, y0, pw, ph), cbar: (x0 + pw + CBAR_GAP, y0, CBAR_W, ph) }
+}
+
+/// Tick labels for colour values: as many decimals as the range needs, no trailing zeros.
+fn value_label(x: f64, range: f64) -> String {
+    let decimals = (2.0 - range.log10().floor()).clamp(0.0, 12.0) as usize;
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" { "0".into() } else { s }
+}
+
+impl Draw for Map {
+    type Prepared = Prepared;
+
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn prepare(&self) -> Result<Prepared> {
+        self.prepare_map()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        root.fill(&WHITE).map_err(draw_err("background"))?;
+        let (x0, y0, pw, _) = p.layout.plot;
+        if !p.title.is_empty() {
+            let style = TextStyle::from((FAMILY, 18).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+            let at = (x0 + pw / 2, y0 - TITLE_H + 6);
+            root.draw(&Text::new(p.title.clone(), at, style)).map_err(draw_err("title"))?;
+        }
+        self.draw_field(p, root)?;
+        draw_colorbar(p, root)?;
+        Ok(())
+    }
+}
+
+impl Map {
+    fn draw_field<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let f = &p.field;
+        let area = root.clone().shrink((x0 - LEFT, y0), (pw + LEFT, ph + BOTTOM));
+        let (lon0, lon1) = f.lon_range();
+        let (lat0, lat1) = f.lat_range();
+        let mut chart = ChartBuilder::on(&area)
+            .set_label_area_size(LabelAreaPosition::Left, LEFT)
+            .set_label_area_size(LabelAreaPosition::Bottom, BOTTOM)
+            .build_cartesian_2d(lon0..lon1, lat0..lat1)
+            .map_err(draw_err("map axes"))?;
+        let Resolved { vmin, vmax, cmap } = p.lim;
+        let cells = (0..f.lat.len()).flat_map(|i| (0..f.lon.len()).map(move |j| (i, j))).filter_map(|(i, j)| {
+            let v = f.value(i, j);
+            v.is_finite().then(|| {
+                let color = cmap.color_of(v, vmin, vmax).to_plotters();
+                Rectangle::new(
+                    [(f.lon_edges[j], f.lat_edges[i]), (f.lon_edges[j + 1], f.lat_edges[i + 1])],
+                    color.filled(),
+                )
+            })
+        });
+        chart.draw_series(cells).map_err(draw_err("map cells"))?;
+        let bbox = coastline::BBox { west: lon0, east: lon1, south: lat0, north: lat1 };
+        if self.borders {
+            let style = RGBColor(80, 80, 80).stroke_width(1);
+            let lines = coastline::borders().iter().flat_map(|l| coastline::clip(l, bbox));
+            chart.draw_series(lines.map(|l| PathElement::new(l, style))).map_err(draw_err("borders"))?;
+        }
+        if self.coastlines {
+            let style = BLACK.stroke_width(1);
+            let lines = coastline::coastlines().iter().flat_map(|l| coastline::clip(l, bbox));
+            chart.draw_series(lines.map(|l| PathElement::new(l, style))).map_err(draw_err("coastlines"))?;
+        }
+        let lon_fmt = |x: &f64| lon_label(*x);
+        let lat_fmt = |y: &f64| lat_label(*y);
+        chart
+            .configure_mesh()
+            .x_labels((pw / 70).max(2) as usize)
+            .y_labels((ph / 45).max(2) as usize)
+            .x_label_formatter(&lon_fmt)
+            .y_label_formatter(&lat_fmt)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(BLACK.mix(0.25))
+            .label_style((FAMILY, 13))
+            .draw()
+            .map_err(draw_err("map ticks"))?;
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new([(lon0, lat0), (lon1, lat1)], BLACK.stroke_width(1)))
+            .map_err(draw_err("map frame"))?;
+        Ok(())
+    }
+}
+
+fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+    let (cx, cy, cw, ch) = p.layout.cbar;
+    let Resolved { vmin, vmax, cmap } = p.lim;
+    let area = root.clone().shrink((cx, cy), (cw + CBAR_LABELS, ch));
+    let mut chart = ChartBuilder::on(&area)
+        .set_label_area_size(LabelAreaPosition::Right, CBAR_LABELS)
+        .build_cartesian_2d(0.0..1.0, vmin..vmax)
+        .map_err(draw_err("colorbar axes"))?;
+    let n = Colormap::N;
+    let step = (vmax - vmin) / n as f64;
+    let bins = (0..n).map(|k| {
+        let lo = vmin + step * k as f64;
+        let color = cmap.rgba((k as f64 + 0.5) / n as f64).to_plotters();
+        Rectangle::new([(0.0, lo), (1.0, lo + step)], color.filled())
+    });
+    chart.draw_series(bins).map_err(draw_err("colorbar"))?;
+    let range = vmax - vmin;
+    let fmt = |v: &f64| value_label(*v, range);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_y_mesh()
+        .disable_x_axis()
+        .y_labels((ch / 40).max(2) as usize)
+        .y_label_formatter(&fmt)
+        .label_style((FAMILY, 13))
+        .draw()
+        .map_err(draw_err("colorbar ticks"))?;
+    chart
+        .plotting_area()
+        .draw(&Rectangle::new([(0.0, vmin), (1.0, vmax)], BLACK.stroke_width(1)))
+        .map_err(draw_err("colorbar frame"))?;
+    // The label reads upwards, beside the tick labels, as matplotlib's colorbar label does.
+    let style = TextStyle::from((FAMILY, 14).into_font())
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    let at = (cx + cw + CBAR_LABELS + CBAR_DESC / 2, cy + ch / 2);
+    root.draw(&Text::new(p.cbar_label.clone(), at, style)).map_err(draw_err("colorbar label"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_labels_have_the_decimals_the_range_needs() {
+        assert_eq!(value_label(280.0, 30.0), "280");
+        assert_eq!(value_label(282.5, 30.0), "282.5");
+        assert_eq!(value_label(0.0125, 0.02), "0.0125");
+        assert_eq!(value_label(-0.0, 10.0), "0");
+    }
+}
