@@ -374,6 +374,112 @@ fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::field_da;
+
+    /// 3 latitudes (descending) × 4 longitudes; value = 10 i + j, so every cell differs.
+    fn small() -> DataArray {
+        field_da(&[25.0, 24.0, 23.0], &[120.0, 121.0, 122.0, 123.0], |i, j| (10 * i + j) as f64)
+    }
+
+    /// The pixel at the centre of cell (lon, lat), from the layout.
+    fn centre(p: &Prepared, lon: f64, lat: f64) -> (i32, i32) {
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let (lon0, lon1) = p.field.lon_range();
+        let (lat0, lat1) = p.field.lat_range();
+        let x = f64::from(x0) + (lon - lon0) / (lon1 - lon0) * f64::from(pw);
+        let y = f64::from(y0) + (lat1 - lat) / (lat1 - lat0) * f64::from(ph);
+        (x.round() as i32, y.round() as i32)
+    }
+
+    #[test]
+    fn layout_keeps_degrees_square_and_fits_the_figure() {
+        let m = map(&small()).size(800, 600);
+        let p = m.prepare_map().unwrap();
+        let (x0, y0, pw, ph) = p.layout.plot;
+        // 4° × 3° of cells: the plot is 4:3 to within a pixel.
+        assert!((f64::from(pw) / f64::from(ph) - 4.0 / 3.0).abs() < 0.01, "{pw}×{ph}");
+        let (cx, _, cw, ch) = p.layout.cbar;
+        assert!(x0 > 0 && y0 > 0 && cx + cw + CBAR_LABELS + CBAR_DESC <= 800 && y0 + ph + BOTTOM <= 600);
+        assert_eq!(ch, ph);
+    }
+
+    #[test]
+    fn png_pixels_at_cell_centres_have_the_colours_of_their_values() {
+        let m = map(&small()).coastlines(false).borders(false).size(500, 400);
+        let p = m.prepare_map().unwrap();
+        assert_eq!((p.lim.vmin, p.lim.vmax, p.lim.cmap), (0.0, 23.0, Colormap::Viridis));
+        let rgb = output::to_rgb(&m).unwrap();
+        let (w, _) = m.size;
+        let pixel = |x: i32, y: i32| {
+            let k = 3 * (y as usize * w as usize + x as usize);
+            [rgb[k], rgb[k + 1], rgb[k + 2]]
+        };
+        for (i, lat) in [25.0, 24.0, 23.0].into_iter().enumerate() {
+            for (j, lon) in [120.0, 121.0, 122.0, 123.0].into_iter().enumerate() {
+                let want = Colormap::Viridis.color_of((10 * i + j) as f64, 0.0, 23.0);
+                let (x, y) = centre(&p, lon, lat);
+                // A gridline may cross the centre: most of the 5×5 pixels around it are the cell's.
+                let same = (-2..=2)
+                    .flat_map(|dx| (-2..=2).map(move |dy| (dx, dy)))
+                    .filter(|&(dx, dy)| pixel(x + dx, y + dy) == [want.r, want.g, want.b])
+                    .count();
+                assert!(same >= 15, "cell ({lat}, {lon}) at ({x}, {y}): {same} of 25 pixels are {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn svg_cell_under_a_centre_has_the_colour_of_its_value() {
+        let m = map(&small()).coastlines(false).borders(false).size(500, 400);
+        let p = m.prepare_map().unwrap();
+        let svg = m.to_svg().unwrap();
+        let attr = |tag: &str, name: &str| -> Option<String> {
+            let k = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[k..k + tag[k..].find('"')?].to_string())
+        };
+        let rects: Vec<(i32, i32, i32, i32, String)> = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|t| {
+                let n = |a| attr(t, a)?.parse::<i32>().ok();
+                Some((n("x")?, n("y")?, n("width")?, n("height")?, attr(t, "fill")?))
+            })
+            .filter(|r| r.4 != "none" && !(r.0 == 0 && r.1 == 0))
+            .collect();
+        // Cell (24°N, 122°E) is row 1, column 2: value 12.
+        let (x, y) = centre(&p, 122.0, 24.0);
+        let under: Vec<&String> =
+            rects.iter().filter(|r| x >= r.0 && x < r.0 + r.2 && y >= r.1 && y < r.1 + r.3).map(|r| &r.4).collect();
+        let want = Colormap::Viridis.color_of(12.0, 0.0, 23.0).to_hex().to_uppercase();
+        assert_eq!(under, vec![&want]);
+    }
+
+    #[test]
+    fn png_title_is_drawn_with_the_embedded_font() {
+        let m = map(&small()).title("Title").size(500, 400);
+        let p = m.prepare_map().unwrap();
+        let rgb = output::to_rgb(&m).unwrap();
+        let (_, y0, _, _) = p.layout.plot;
+        // Dark pixels in the band above the plot: the title's glyphs.
+        let band = &rgb[3 * 500 * (y0 - TITLE_H) as usize..3 * 500 * y0 as usize];
+        let dark = band.chunks(3).filter(|c| c.iter().all(|&v| v < 100)).count();
+        assert!(dark > 30, "{dark} dark pixels");
+    }
+
+    #[test]
+    fn evcxr_display_block_holds_the_png() {
+        use base64::Engine as _;
+        let m = map(&small()).size(400, 300);
+        let block = output::evcxr_block(m.to_png_bytes());
+        let lines: Vec<&str> = block.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], "EVCXR_BEGIN_CONTENT image/png");
+        assert_eq!(lines[2], "EVCXR_END_CONTENT");
+        let png = base64::engine::general_purpose::STANDARD.decode(lines[1]).unwrap();
+        assert_eq!(png, m.to_png_bytes().unwrap());
+        let bad = output::evcxr_block(map(&small()).vmin(1.0).vmax(0.0).to_png_bytes());
+        assert!(bad.starts_with("EVCXR_BEGIN_CONTENT text/plain\nerror: bad colour limits"), "{bad}");
+    }
 
     #[test]
     fn value_labels_have_the_decimals_the_range_needs() {
