@@ -287,16 +287,32 @@ impl Map {
             .build_cartesian_2d(lon0..lon1, lat0..lat1)
             .map_err(draw_err("map axes"))?;
         let Resolved { vmin, vmax, cmap } = p.lim;
-        let cells = (0..f.lat.len()).flat_map(|i| (0..f.lon.len()).map(move |j| (i, j))).filter_map(|(i, j)| {
-            let v = f.value(i, j);
-            v.is_finite().then(|| {
-                let color = cmap.color_of(v, vmin, vmax).to_plotters();
-                Rectangle::new(
-                    [(f.lon_edges[j], f.lat_edges[i]), (f.lon_edges[j + 1], f.lat_edges[i + 1])],
-                    color.filled(),
-                )
-            })
-        });
+        // One rectangle per run of same-coloured cells along a row (fewer SVG elements);
+        // NaN and infinite values are left out, so they show the background.
+        let mut cells = Vec::new();
+        for i in 0..f.lat.len() {
+            let mut j = 0;
+            while j < f.lon.len() {
+                let v = f.value(i, j);
+                if !v.is_finite() {
+                    j += 1;
+                    continue;
+                }
+                let color = cmap.color_of(v, vmin, vmax);
+                let start = j;
+                while j + 1 < f.lon.len()
+                    && f.value(i, j + 1).is_finite()
+                    && cmap.color_of(f.value(i, j + 1), vmin, vmax) == color
+                {
+                    j += 1;
+                }
+                cells.push(Rectangle::new(
+                    [(f.lon_edges[start], f.lat_edges[i]), (f.lon_edges[j + 1], f.lat_edges[i + 1])],
+                    color.to_plotters().filled(),
+                ));
+                j += 1;
+            }
+        }
         chart.draw_series(cells).map_err(draw_err("map cells"))?;
         let bbox = coastline::BBox { west: lon0, east: lon1, south: lat0, north: lat1 };
         if self.borders {
@@ -313,8 +329,8 @@ impl Map {
         let lat_fmt = |y: &f64| lat_label(*y);
         chart
             .configure_mesh()
-            .x_labels((pw / 70).max(2) as usize)
-            .y_labels((ph / 45).max(2) as usize)
+            .x_labels((pw / 70).max(3) as usize)
+            .y_labels((ph / 45).max(3) as usize)
             .x_label_formatter(&lon_fmt)
             .y_label_formatter(&lat_fmt)
             .light_line_style(TRANSPARENT)
@@ -353,7 +369,7 @@ fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>
         .disable_x_mesh()
         .disable_y_mesh()
         .disable_x_axis()
-        .y_labels((ch / 40).max(2) as usize)
+        .y_labels((ch / 40).max(3) as usize)
         .y_label_formatter(&fmt)
         .label_style((FAMILY, 13))
         .draw()

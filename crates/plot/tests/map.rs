@@ -136,11 +136,20 @@ fn all_nan_needs_limits_and_then_draws_a_blank_map() {
     let nan = taiwan_t850().scalar_op(cumulus_chunked::BinaryOp::Mul, f64::NAN);
     let e = map(&nan).to_svg().unwrap_err().to_string();
     assert!(e.contains("every value of \"temperature\" is NaN") && e.contains("pass vmin and vmax"), "{e}");
-    let blank = map(&nan).vmin(270.0).vmax(300.0).to_svg().unwrap();
-    let full = map(&taiwan_t850()).vmin(270.0).vmax(300.0).to_svg().unwrap();
-    // The same figure without the 3 × 4 cells: NaN cells are left out (white).
+    let blank = map(&nan).vmin(270.0).vmax(310.0).to_svg().unwrap();
+    let full = map(&taiwan_t850()).vmin(270.0).vmax(310.0).to_svg().unwrap();
+    // The same figure without the 3 × 4 cells (every one a different colour): NaN cells are
+    // left out (white).
     assert_eq!(count(&full, "<rect") - count(&blank, "<rect"), 12);
     assert!(blank.contains("temperature [K]"));
+    // Cells of one colour along a row are drawn as one rectangle: rows 280, 290, 300 → 3.
+    let rows = taiwan_t850()
+        .isel([("longitude", cumulus_labeled::Isel::List(vec![0, 0, 0, 0]))])
+        .unwrap()
+        .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0]))
+        .unwrap();
+    let striped = map(&rows).vmin(270.0).vmax(310.0).to_svg().unwrap();
+    assert_eq!(count(&striped, "<rect") - count(&blank, "<rect"), 3);
 }
 
 #[test]
