@@ -52,12 +52,28 @@ const COASTLINE_TXT: &str = include_str!("../data/coastline_50m.txt");
 const BORDERS_TXT: &str = include_str!("../data/borders_50m.txt");
 
 /// Natural Earth's 1:50m coastlines (the edges of land) inside [`DOMAIN`].
+///
+/// ```
+/// // Hainan's coast reaches south of 18.3°N near 109.5°E.
+/// let hainan = cumulus_plot::coastline::coastlines()
+///     .iter()
+///     .flatten()
+///     .any(|&(lon, lat)| (109.0..110.0).contains(&lon) && lat < 18.3);
+/// assert!(hainan);
+/// ```
 pub fn coastlines() -> &'static [Polyline] {
     static LINES: LazyLock<Vec<Polyline>> = LazyLock::new(|| parse(COASTLINE_TXT).unwrap_or_default());
     &LINES
 }
 
 /// Natural Earth's 1:50m land borders between countries inside [`DOMAIN`].
+///
+/// ```
+/// // The China–Vietnam border runs near 22.5°N, 104–108°E; Taiwan has no land border.
+/// let b = cumulus_plot::coastline::borders();
+/// assert!(b.iter().flatten().any(|&(lon, lat)| (104.0..108.0).contains(&lon) && (21.5..23.5).contains(&lat)));
+/// assert!(!b.iter().flatten().any(|&(lon, lat)| (119.9..122.1).contains(&lon) && (21.8..25.4).contains(&lat)));
+/// ```
 pub fn borders() -> &'static [Polyline] {
     static LINES: LazyLock<Vec<Polyline>> = LazyLock::new(|| parse(BORDERS_TXT).unwrap_or_default());
     &LINES

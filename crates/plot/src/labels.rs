@@ -84,6 +84,18 @@ pub fn time_label(ns: i64) -> String {
 /// `name = value` in coordinate order: `["level = 850", "time = 2019-06-01"]`.
 ///
 /// Coordinates whose value cannot be computed are left out: a title is not worth an error.
+///
+/// ```
+/// use cumulus_chunked::ChunkedArray;
+/// use cumulus_labeled::{DataArray, Variable};
+/// use ndarray::{ArrayD, IxDyn};
+///
+/// let a = ArrayD::from_elem(IxDyn(&[2, 3]), 1.0f64);
+/// let da = DataArray::new("t", Variable::new(&["level", "x"], ChunkedArray::from_array(a, &[2, 3]).unwrap()).unwrap())
+///     .with_coord("level", Variable::from_vec("level", vec![1000.0f64, 850.0])).unwrap();
+/// let one = da.isel([("level", 1)]).unwrap();
+/// assert_eq!(cumulus_plot::labels::scalar_coords(&one), vec!["level = 850"]);
+/// ```
 pub fn scalar_coords(da: &DataArray) -> Vec<String> {
     da.coords()
         .iter()

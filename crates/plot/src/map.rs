@@ -97,18 +97,60 @@ pub(crate) struct Prepared {
 
 impl Map {
     /// The colormap (default: `viridis`, or `RdBu_r` for data of both signs, as xarray).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::{Colormap, map};
+    /// // `da` holds temperatures from 290 to 293.5 K.
+    /// let svg = map(&da).cmap(Colormap::Turbo).to_svg().unwrap();
+    /// assert!(svg.contains(&Colormap::Turbo.rgba(1.0).to_hex().to_uppercase()));
+    /// ```
     pub fn cmap(mut self, cmap: Colormap) -> Map {
         self.limits.cmap = Some(cmap);
         self
     }
 
     /// The value drawn with the colormap's first colour; smaller values get it too.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// // Values of `da` (290 … 293.5 K) below 291 get the first colour.
+    /// let svg = cumulus_plot::map(&da).vmin(291.0).vmax(295.0).to_svg().unwrap();
+    /// assert!(svg.contains("295"));
+    /// ```
     pub fn vmin(mut self, vmin: f64) -> Map {
         self.limits.vmin = Some(vmin);
         self
     }
 
     /// The value drawn with the colormap's last colour; larger values get it too.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let e = cumulus_plot::map(&da).vmin(300.0).vmax(280.0).to_svg().unwrap_err();
+    /// assert!(e.to_string().contains("vmin must be below vmax"));
+    /// ```
     pub fn vmax(mut self, vmax: f64) -> Map {
         self.limits.vmax = Some(vmax);
         self
@@ -117,6 +159,19 @@ impl Map {
     /// Take missing limits from the 2nd and 98th percentiles of the data instead of its
     /// minimum and maximum, so a few extreme values do not wash out the map (xarray's
     /// `robust=True`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).robust(true).to_svg().unwrap();
+    /// assert!(svg.starts_with("<svg"));
+    /// ```
     pub fn robust(mut self, robust: bool) -> Map {
         self.limits.robust = robust;
         self
@@ -124,6 +179,19 @@ impl Map {
 
     /// The title (default: the array's name and the scalar coordinates left by a selection,
     /// e.g. `temperature (level = 850, time = 2019-06-01)`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).title("T2m, 2019-06-15").to_svg().unwrap();
+    /// assert!(svg.contains("T2m, 2019-06-15"));
+    /// ```
     pub fn title(mut self, title: impl Into<String>) -> Map {
         self.title = Some(title.into());
         self
@@ -131,24 +199,79 @@ impl Map {
 
     /// The colorbar's label (default: `long_name` or the name, then `[units]`, e.g.
     /// `temperature [K]`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).colorbar_label("2 m temperature (K)").to_svg().unwrap();
+    /// assert!(svg.contains("2 m temperature (K)"));
+    /// ```
     pub fn colorbar_label(mut self, label: impl Into<String>) -> Map {
         self.colorbar_label = Some(label.into());
         self
     }
 
     /// Draw coastlines (default: yes). The coastline data covers 8–42°N, 98–142°E.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let with = cumulus_plot::map(&da).to_svg().unwrap();
+    /// let without = cumulus_plot::map(&da).coastlines(false).to_svg().unwrap();
+    /// // Taiwan's coast is among the lines drawn in the 22.5–25.5°N, 119.5–123.5°E box.
+    /// assert!(with.matches("<polyline").count() > without.matches("<polyline").count());
+    /// ```
     pub fn coastlines(mut self, yes: bool) -> Map {
         self.coastlines = yes;
         self
     }
 
     /// Draw country borders (default: yes), over the same area as the coastlines.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).borders(false).to_svg().unwrap();
+    /// assert!(!svg.contains("#505050"));
+    /// ```
     pub fn borders(mut self, yes: bool) -> Map {
         self.borders = yes;
         self
     }
 
     /// The figure's width and height in pixels (default 800 × 600; at least 300 × 200).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).size(640, 480).to_svg().unwrap();
+    /// assert!(svg.starts_with("<svg width=\"640\" height=\"480\""));
+    /// assert!(cumulus_plot::map(&da).size(10, 10).to_svg().is_err());
+    /// ```
     pub fn size(mut self, width: u32, height: u32) -> Map {
         self.size = (width, height);
         self
@@ -169,6 +292,19 @@ impl Map {
     ///
     /// # Errors
     /// As [`Map::to_svg`], and [`PlotError::Png`].
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let png = cumulus_plot::map(&da).size(400, 300).to_png_bytes().unwrap();
+    /// assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    /// ```
     pub fn to_png_bytes(&self) -> Result<Vec<u8>> {
         output::to_png(self)
     }
@@ -194,6 +330,21 @@ impl Map {
     /// # Errors
     /// [`PlotError::Argument`] for another extension; otherwise as [`Map::save_png`] and
     /// [`Map::save_svg`].
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let dir = std::env::temp_dir();
+    /// cumulus_plot::map(&da).save(dir.join("cumulus_plot_doc_map.png")).unwrap();
+    /// cumulus_plot::map(&da).save(dir.join("cumulus_plot_doc_map.svg")).unwrap();
+    /// assert!(cumulus_plot::map(&da).save(dir.join("map.pdf")).is_err());
+    /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
@@ -209,6 +360,21 @@ impl Map {
     /// Show the map in a Jupyter notebook with the evcxr kernel: evcxr calls this when a map
     /// is a cell's last expression. It prints the PNG as an `image/png` display block (or the
     /// error as text).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// // In a notebook cell, end with the map (no semicolon):
+    /// //     cumulus_plot::map(&t850).robust(true)
+    /// // Here, what evcxr would read: a PNG display block on stdout.
+    /// cumulus_plot::map(&da).size(400, 300).evcxr_display();
+    /// ```
     pub fn evcxr_display(&self) {
         println!("{}", output::evcxr_block(self.to_png_bytes()));
     }
