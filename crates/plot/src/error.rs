@@ -37,13 +37,12 @@ pub enum PlotError {
         reason: &'static str,
     },
     /// Every value is NaN, so no limits can be taken from the data.
-    #[error(
-        "every value of {name} is NaN, so the colour limits cannot come from the data; \
-         pass vmin and vmax to draw a blank map"
-    )]
+    #[error("every value of {name} is NaN: {hint}")]
     AllNan {
         /// The variable's name (or "the array").
         name: String,
+        /// What follows, and what to do.
+        hint: &'static str,
     },
     /// An argument out of its range (a size of zero, mismatched lengths, …).
     #[error("bad argument {arg}: {reason}")]

@@ -11,6 +11,12 @@
 //!   Sans, no system fonts needed), files, or inline in a Jupyter notebook with evcxr.
 //! - [`Colormap`]: matplotlib's `viridis`, `turbo` and `RdBu_r`, giving matplotlib's colours.
 //! - [`coastline`]: Natural Earth 1:50m coastlines and borders for 98–142°E, 8–42°N.
+//! - [`bar_chart`]: labelled bars (e.g. store sizes per compressor), with optional value labels.
+//! - [`line_chart`]: a 1-D array along `time` as a line with a date axis; NaN leaves gaps.
+//!
+//! Every figure has the same outputs: `to_svg()`, `to_png_bytes()`, `save_png(path)`,
+//! `save_svg(path)`, `save(path)` (by extension) and `evcxr_display()`, which shows it inline
+//! in Jupyter with the evcxr kernel when the figure is a cell's last expression.
 //!
 //! ```
 //! use cumulus_chunked::ChunkedArray;
@@ -28,8 +34,10 @@
 //! assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 //! ```
 //!
-//! Not built yet: multi-panel figures, line, bar and task-stream charts.
+//! Not built yet: multi-panel figures and task-stream charts.
 
+mod axis;
+pub mod bar;
 pub mod coastline;
 pub mod colormap;
 pub mod error;
@@ -37,11 +45,15 @@ mod field;
 mod font;
 pub mod labels;
 pub mod limits;
+pub mod line;
 pub mod map;
 mod output;
 #[cfg(test)]
 mod testutil;
+pub mod time_axis;
 
+pub use bar::{BarChart, bar_chart};
 pub use colormap::{Colormap, Rgba};
 pub use error::{PlotError, Result};
+pub use line::{LineChart, line_chart};
 pub use map::{Map, map};

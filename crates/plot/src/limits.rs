@@ -77,7 +77,10 @@ pub(crate) fn resolve(values: &[f64], opts: LimitOptions, name: &str) -> Result<
     }
     let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if sorted.is_empty() {
-        return Err(PlotError::AllNan { name: name.to_string() });
+        return Err(PlotError::AllNan {
+            name: name.to_string(),
+            hint: "the colour limits cannot come from the data; pass vmin and vmax to draw a blank map",
+        });
     }
     sorted.sort_by(f64::total_cmp);
     let (lo_p, hi_p) = if opts.robust { (ROBUST_PERCENTILE, 100.0 - ROBUST_PERCENTILE) } else { (0.0, 100.0) };

@@ -30,7 +30,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::coastline;
 use crate::colormap::Colormap;
-use crate::error::{PlotError, Result, draw_err};
+use crate::error::{Result, draw_err};
 use crate::field::{Field, display_name};
 use crate::font::FAMILY;
 use crate::labels::{self, lat_label, lon_label};
@@ -346,15 +346,7 @@ impl Map {
     /// assert!(cumulus_plot::map(&da).save(dir.join("map.pdf")).is_err());
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("png") => self.save_png(path),
-            Some("svg") => self.save_svg(path),
-            _ => Err(PlotError::Argument {
-                arg: "path",
-                reason: format!("expected a file name ending in .png or .svg, got {}", path.display()),
-            }),
-        }
+        output::save_by_extension(path.as_ref(), |p| self.save_png(p), |p| self.save_svg(p))
     }
 
     /// Show the map in a Jupyter notebook with the evcxr kernel: evcxr calls this when a map
@@ -405,14 +397,6 @@ fn layout(field: &Field, (w, h): (u32, u32), has_title: bool) -> Layout {
     let ph = ((lat1 - lat0) * scale).round().clamp(1.0, f64::from(ah)) as i32;
     let (x0, y0) = (ax + (aw - pw) / 2, ay + (ah - ph) / 2);
     Layout { plot: (x0, y0, pw, ph), cbar: (x0 + pw + CBAR_GAP, y0, CBAR_W, ph) }
-}
-
-/// Tick labels for colour values: as many decimals as the range needs, no trailing zeros.
-fn value_label(x: f64, range: f64) -> String {
-    let decimals = (2.0 - range.log10().floor()).clamp(0.0, 12.0) as usize;
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" { "0".into() } else { s }
 }
 
 impl Draw for Map {
@@ -529,7 +513,7 @@ fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>
     });
     chart.draw_series(bins).map_err(draw_err("colorbar"))?;
     let range = vmax - vmin;
-    let fmt = |v: &f64| value_label(*v, range);
+    let fmt = |v: &f64| output::value_label(*v, range);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -661,13 +645,5 @@ mod tests {
         assert_eq!(png, m.to_png_bytes().unwrap());
         let bad = output::evcxr_block(map(&small()).vmin(1.0).vmax(0.0).to_png_bytes());
         assert!(bad.starts_with("EVCXR_BEGIN_CONTENT text/plain\nerror: bad colour limits"), "{bad}");
-    }
-
-    #[test]
-    fn value_labels_have_the_decimals_the_range_needs() {
-        assert_eq!(value_label(280.0, 30.0), "280");
-        assert_eq!(value_label(282.5, 30.0), "282.5");
-        assert_eq!(value_label(0.0125, 0.02), "0.0125");
-        assert_eq!(value_label(-0.0, 10.0), "0");
     }
 }

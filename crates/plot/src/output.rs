@@ -99,3 +99,129 @@ pub(crate) fn check_size(w: u32, h: u32, min: (u32, u32)) -> Result<()> {
     }
     Ok(())
 }
+
+/// The output methods every chart has (`to_svg`, `to_png_bytes`, `save_png`, `save_svg`,
+/// `save`, `evcxr_display`), for a type that implements [`Draw`].
+macro_rules! outputs {
+    ($ty:ident) => {
+        impl $ty {
+            /// The chart as an SVG document.
+            ///
+            /// # Errors
+            /// [`PlotError::Argument`](crate::PlotError::Argument) for bad data or size, and
+            /// the errors of drawing.
+            pub fn to_svg(&self) -> $crate::Result<String> {
+                $crate::output::to_svg(self)
+            }
+
+            /// The chart as the bytes of a PNG file (text in the embedded DejaVu Sans).
+            ///
+            /// # Errors
+            /// As `to_svg`, and [`PlotError::Png`](crate::PlotError::Png).
+            pub fn to_png_bytes(&self) -> $crate::Result<Vec<u8>> {
+                $crate::output::to_png(self)
+            }
+
+            /// Write the chart as a PNG file.
+            ///
+            /// # Errors
+            /// As `to_png_bytes`, and [`PlotError::Io`](crate::PlotError::Io).
+            pub fn save_png(&self, path: impl AsRef<std::path::Path>) -> $crate::Result<()> {
+                $crate::output::write(path.as_ref(), &self.to_png_bytes()?)
+            }
+
+            /// Write the chart as an SVG file.
+            ///
+            /// # Errors
+            /// As `to_svg`, and [`PlotError::Io`](crate::PlotError::Io).
+            pub fn save_svg(&self, path: impl AsRef<std::path::Path>) -> $crate::Result<()> {
+                $crate::output::write(path.as_ref(), self.to_svg()?.as_bytes())
+            }
+
+            /// Write the chart as PNG or SVG, chosen by the file's extension.
+            ///
+            /// # Errors
+            /// [`PlotError::Argument`](crate::PlotError::Argument) for another extension;
+            /// otherwise as `save_png` and `save_svg`.
+            pub fn save(&self, path: impl AsRef<std::path::Path>) -> $crate::Result<()> {
+                $crate::output::save_by_extension(path.as_ref(), |p| self.save_png(p), |p| self.save_svg(p))
+            }
+
+            /// Show the chart in a Jupyter notebook with the evcxr kernel (called by evcxr
+            /// when the chart is a cell's last expression): prints the PNG as an `image/png`
+            /// display block, or the error as text.
+            pub fn evcxr_display(&self) {
+                println!("{}", $crate::output::evcxr_block(self.to_png_bytes()));
+            }
+        }
+    };
+}
+pub(crate) use outputs;
+
+/// Save as PNG or SVG by the extension of `path`.
+pub(crate) fn save_by_extension(
+    path: &Path,
+    png: impl FnOnce(&Path) -> Result<()>,
+    svg: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => png(path),
+        Some("svg") => svg(path),
+        _ => Err(PlotError::Argument {
+            arg: "path",
+            reason: format!("expected a file name ending in .png or .svg, got {}", path.display()),
+        }),
+    }
+}
+
+/// Axis limits with matplotlib's 5 % margins: `lo - 0.05·span .. hi + 0.05·span`; a single
+/// value gets ±5 % of itself (±1 around zero). `include_zero` keeps 0 as an end (bars).
+pub(crate) fn padded(lo: f64, hi: f64, include_zero: bool) -> (f64, f64) {
+    let (lo, hi) = if include_zero { (lo.min(0.0), hi.max(0.0)) } else { (lo, hi) };
+    if lo == hi {
+        let d = if lo == 0.0 { 1.0 } else { 0.05 * lo.abs() };
+        return (lo - d, hi + d);
+    }
+    let pad = 0.05 * (hi - lo);
+    let lo = if include_zero && lo == 0.0 { 0.0 } else { lo - pad };
+    let hi = if include_zero && hi == 0.0 { 0.0 } else { hi + pad };
+    (lo, hi)
+}
+
+/// Tick labels for values: as many decimals as the range needs, no trailing zeros.
+pub(crate) fn value_label(x: f64, range: f64) -> String {
+    let decimals = (2.0 - range.log10().floor()).clamp(0.0, 12.0) as usize;
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" { "0".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_labels_have_the_decimals_the_range_needs() {
+        assert_eq!(value_label(280.0, 30.0), "280");
+        assert_eq!(value_label(282.5, 30.0), "282.5");
+        assert_eq!(value_label(0.0125, 0.02), "0.0125");
+        assert_eq!(value_label(-0.0, 10.0), "0");
+    }
+
+    #[test]
+    fn padding_follows_matplotlib_margins() {
+        assert_eq!(padded(0.0, 10.0, false), (-0.5, 10.5));
+        assert_eq!(padded(2.0, 10.0, true), (0.0, 10.5));
+        assert_eq!(padded(-4.0, -2.0, true), (-4.2, 0.0));
+        assert_eq!(padded(3.0, 3.0, false), (2.85, 3.15));
+    }
+
+    #[test]
+    fn evcxr_block_shows_errors_as_text() {
+        let e = PlotError::Argument { arg: "size", reason: "too small".into() };
+        assert_eq!(
+            evcxr_block(Err(e)),
+            "EVCXR_BEGIN_CONTENT text/plain\nerror: bad argument size: too small\nEVCXR_END_CONTENT"
+        );
+    }
+}
