@@ -4,7 +4,7 @@
 //! the workshop.
 //!
 //! What exists:
-//! - [`map`]: a 2-D latitude × longitude [`DataArray`](cumulus_labeled::DataArray) as
+//! - [`map()`]: a 2-D latitude × longitude [`DataArray`](cumulus_labeled::DataArray) as
 //!   coloured cells with a colorbar, degree ticks, gridlines, coastlines and borders; a title
 //!   from the name and the selected level and time; limits from the data (or the 2nd–98th
 //!   percentiles with `robust`) or set by hand. Out as SVG, PNG (text in the embedded DejaVu

@@ -280,10 +280,10 @@ impl Map {
     /// The map as an SVG document.
     ///
     /// # Errors
-    /// [`PlotError::Dims`] when the array is not 2-D over latitude and longitude,
-    /// [`PlotError::Coordinate`] when those lack usable coordinates, [`PlotError::Limits`] or
-    /// [`PlotError::AllNan`] when no colour limits can be set, [`PlotError::Argument`] for a
-    /// bad size, [`PlotError::Compute`] when the values cannot be computed.
+    /// [`PlotError::Dims`](crate::PlotError::Dims) when the array is not 2-D over latitude and longitude,
+    /// [`PlotError::Coordinate`](crate::PlotError::Coordinate) when those lack usable coordinates, [`PlotError::Limits`](crate::PlotError::Limits) or
+    /// [`PlotError::AllNan`](crate::PlotError::AllNan) when no colour limits can be set, [`PlotError::Argument`](crate::PlotError::Argument) for a
+    /// bad size, [`PlotError::Compute`](crate::PlotError::Compute) when the values cannot be computed.
     pub fn to_svg(&self) -> Result<String> {
         output::to_svg(self)
     }
@@ -291,7 +291,7 @@ impl Map {
     /// The map as the bytes of a PNG file (text drawn with the embedded DejaVu Sans).
     ///
     /// # Errors
-    /// As [`Map::to_svg`], and [`PlotError::Png`].
+    /// As [`Map::to_svg`], and [`PlotError::Png`](crate::PlotError::Png).
     ///
     /// ```
     /// # use cumulus_chunked::ChunkedArray;
@@ -312,7 +312,7 @@ impl Map {
     /// Write the map as a PNG file.
     ///
     /// # Errors
-    /// As [`Map::to_png_bytes`], and [`PlotError::Io`].
+    /// As [`Map::to_png_bytes`], and [`PlotError::Io`](crate::PlotError::Io).
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
         output::write(path.as_ref(), &self.to_png_bytes()?)
     }
@@ -320,7 +320,7 @@ impl Map {
     /// Write the map as an SVG file.
     ///
     /// # Errors
-    /// As [`Map::to_svg`], and [`PlotError::Io`].
+    /// As [`Map::to_svg`], and [`PlotError::Io`](crate::PlotError::Io).
     pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
         output::write(path.as_ref(), self.to_svg()?.as_bytes())
     }
@@ -328,7 +328,7 @@ impl Map {
     /// Write the map as PNG or SVG, chosen by the file's extension (like `savefig`).
     ///
     /// # Errors
-    /// [`PlotError::Argument`] for another extension; otherwise as [`Map::save_png`] and
+    /// [`PlotError::Argument`](crate::PlotError::Argument) for another extension; otherwise as [`Map::save_png`] and
     /// [`Map::save_svg`].
     ///
     /// ```
