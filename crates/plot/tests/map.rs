@@ -162,3 +162,44 @@ fn bad_limits_and_sizes_are_refused() {
     let e = map(&da).size(100, 50).to_svg().unwrap_err().to_string();
     assert!(e.contains("size") && e.contains("100×50"), "{e}");
 }
+
+/// The field of `taiwan_t850` built with latitude ascending and/or dims (longitude, latitude).
+fn reordered(ascending: bool, lon_first: bool) -> DataArray {
+    let lat = if ascending { vec![23.0f64, 24.0, 25.0] } else { vec![25.0, 24.0, 23.0] };
+    // Same value at the same place: 280 + 10·(row from 25°N) + column.
+    let value = |lat: f64, j: usize| 280.0 + 10.0 * (25.0 - lat) + j as f64;
+    let (dims, a) = if lon_first {
+        (["longitude", "latitude"], ArrayD::from_shape_fn(IxDyn(&[4, 3]), |i| value(lat[i[1]], i[0])))
+    } else {
+        (["latitude", "longitude"], ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| value(lat[i[0]], i[1])))
+    };
+    let var = Variable::new(&dims, ChunkedArray::from_array(a.clone(), a.shape()).unwrap()).unwrap();
+    DataArray::new("temperature", with_units(var, "K"))
+        .with_coord("latitude", Variable::from_vec("latitude", lat))
+        .unwrap()
+        .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0]))
+        .unwrap()
+}
+
+#[test]
+fn latitude_order_and_dim_order_do_not_change_the_picture() {
+    let png = |da: &DataArray| map(da).size(500, 400).to_png_bytes().unwrap();
+    let reference = png(&reordered(false, false));
+    assert!(png(&reordered(true, false)) == reference, "ascending latitude draws the same map");
+    assert!(png(&reordered(false, true)) == reference, "(longitude, latitude) draws the same map");
+    assert!(png(&reordered(true, true)) == reference, "both draw the same map");
+}
+
+#[test]
+fn data_of_both_signs_gets_rdbu_r_centred_on_zero() {
+    let anomaly = taiwan_t850().scalar_op(cumulus_chunked::BinaryOp::Sub, 290.0); // -10 … 13
+    let svg = map(&anomaly).to_svg().unwrap();
+    // Limits ±13: the colorbar runs from RdBu_r's first to last colour, and −10 is not the
+    // bottom colour (it would be, were the limits −10 … 13).
+    for end in [Colormap::RdBuR.rgba(0.0), Colormap::RdBuR.rgba(1.0)] {
+        assert!(svg.contains(&end.to_hex().to_uppercase()), "{end}");
+    }
+    let minus_ten = Colormap::RdBuR.color_of(-10.0, -13.0, 13.0).to_hex().to_uppercase();
+    assert!(svg.contains(&format!("fill=\"{minus_ten}\"")), "{minus_ten}");
+    assert!(svg.contains(">\n-10\n<") && svg.contains(">\n10\n<"), "ticks on both sides of zero");
+}
