@@ -34,6 +34,14 @@
 //! assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 //! ```
 //!
+//! In a Jupyter notebook with the evcxr kernel, end a cell with the figure (no semicolon)
+//! and it shows inline as a PNG:
+//!
+//! ```text
+//! :dep cumulus-plot = { path = "../crates/plot" }
+//! cumulus_plot::map(&t850).robust(true).title("850 hPa temperature")
+//! ```
+//!
 //! Not built yet: multi-panel figures and task-stream charts.
 
 mod axis;
