@@ -2,12 +2,14 @@
 //! chunks, stay lazy, compute, and compare three computations by their task graphs.
 //!
 //! ```text
-//! cargo run -p cumulus --example part1 -- data/tiny      # generates the tiny data if missing
+//! cargo run -p cumulus --example part1 -- data/tiny [FIGURES]   # generates the tiny data if missing
 //! ```
 //!
 //! The book's Part 1 shows this file's sections (between the `ANCHOR` comments) and what it
 //! prints (`book/src/part1/part1-output.txt`, checked against a fresh run by `.ci/book.sh`).
-//! The task graph of the simple mean is written as Graphviz DOT next to the data.
+//! The map of the June mean (`t850-june-mean.png`) goes to FIGURES (default: the data folder);
+//! the book's copy is this program's output. The task graph of the simple mean is written as
+//! Graphviz DOT next to the data.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,6 +19,7 @@ use cumulus::prelude::*;
 
 fn main() -> anyhow::Result<()> {
     let data = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "data/tiny".into()));
+    let figures = std::env::args().nth(2).map_or_else(|| data.clone(), PathBuf::from);
     ensure_data(&data)?;
     let path = data.join(store_name(2019));
 
@@ -62,6 +65,10 @@ fn main() -> anyhow::Result<()> {
     );
     // ANCHOR_END: compute
     eprintln!("(computed in {:.3} s)", started.elapsed().as_secs_f64());
+
+    // ANCHOR: map
+    map(&computed).title("Temperature at 850 hPa, mean of June 2019").save(figures.join("t850-june-mean.png"))?;
+    // ANCHOR_END: map
 
     // ANCHOR: eager
     let area_mean = t.mean(["latitude", "longitude"])?; // lazy

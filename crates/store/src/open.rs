@@ -41,12 +41,19 @@ fn cf_time(store: &Path, m: &ArrayMeta) -> Result<Option<CfTime>, StoreError> {
 /// Apply CF mask and scale lazily: `_FillValue`/`missing_value` → NaN, then
 /// `x * scale_factor + add_offset` (ints become float32, or float64 for 32/64-bit ints,
 /// following xarray's choice).
-fn decode_cf(data: ChunkedArray, m: &ArrayMeta) -> Result<ChunkedArray, StoreError> {
+///
+/// With `zarr_fill_mask` (Zarr format 2), the array's own fill value masks too, as xarray's
+/// `use_zarr_fill_value_as_mask` does by default for format 2: xarray stores a variable's
+/// `_FillValue` encoding there, not among the attributes.
+fn decode_cf(data: ChunkedArray, m: &ArrayMeta, zarr_fill_mask: bool) -> Result<ChunkedArray, StoreError> {
     let num = |k: &str| m.attrs.get(k).and_then(Value::as_f64);
     let scale = num("scale_factor");
     let offset = num("add_offset");
-    let fills: Vec<f64> =
+    let mut fills: Vec<f64> =
         ["_FillValue", "missing_value"].iter().filter_map(|k| num(k)).filter(|f| !f.is_nan()).collect();
+    if zarr_fill_mask && let Some(f) = m.fill_value.filter(|f| !f.is_nan() && !fills.contains(f)) {
+        fills.push(f);
+    }
     if scale.is_none() && offset.is_none() && fills.is_empty() {
         return Ok(data);
     }
@@ -177,7 +184,7 @@ pub fn open_zarr_with(path: impl AsRef<Path>, opts: &OpenOptions) -> Result<Data
         .filter(|a| !opts.drop_variables.contains(&a.meta().name))
         .map(|a| (a.meta().clone(), a as Arc<dyn ChunkSource>))
         .collect();
-    let ds = build_dataset(path, meta.attrs.clone(), arrays)?;
+    let ds = build_dataset(path, meta.attrs.clone(), arrays, meta.format == ZarrFormat::V2)?;
     match &opts.chunks {
         ChunkSpec::Stored => Ok(ds),
         ChunkSpec::Explicit(sizes) => {
@@ -211,6 +218,7 @@ pub(crate) fn build_dataset(
     path: &Path,
     attrs: serde_json::Map<String, Value>,
     arrays: Vec<(ArrayMeta, Arc<dyn ChunkSource>)>,
+    zarr_fill_mask: bool,
 ) -> Result<Dataset, StoreError> {
     let mut ds = Dataset::new().with_attrs(attrs);
     // Coordinates first (read now: they are small and every selection needs them).
@@ -229,6 +237,7 @@ pub(crate) fn build_dataset(
                 let data = decode_cf(
                     ChunkedArray::from_block(values.clone(), cumulus_chunked::Chunks::single(values.shape()))?,
                     m,
+                    zarr_fill_mask,
                 )?;
                 Variable::from_parts(m.dims.clone(), data, Default::default()).map_err(labeled(path))?
             }
@@ -238,7 +247,7 @@ pub(crate) fn build_dataset(
     }
     for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m)) {
         let data = ChunkedArray::from_source(a.clone())?;
-        let data = decode_cf(data, m)?;
+        let data = decode_cf(data, m, zarr_fill_mask)?;
         let var = Variable::from_parts(m.dims.clone(), data, m.attrs.clone())
             .map_err(labeled(path))?
             .with_encoding(encoding(m));

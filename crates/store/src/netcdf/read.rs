@@ -144,7 +144,7 @@ pub fn open_netcdf(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
         let array = NetcdfArray { file: file.clone(), path: path.to_owned(), meta: meta.clone(), chunks };
         arrays.push((meta, Arc::new(array)));
     }
-    build_dataset(path, attrs, arrays)
+    build_dataset(path, attrs, arrays, false)
 }
 
 /// One chunk along everything but the first dimension, which is cut to about
