@@ -114,8 +114,10 @@ if [ -n "${CUMULUS_BIN:-}" ]; then
             || { cat "$tmp/part1-log.txt" >&2; fail "the part1 example failed"; }
         diff -u "$BOOK/src/part1/part1-output.txt" "$tmp/part1-output.txt" >&2 \
             || check_failed "book/src/part1/part1-output.txt differs from what the part1 example prints (diff above)"
-        cmp -s "$BOOK/src/part1/t850-june-mean.png" "$tmp/figures/t850-june-mean.png" \
-            || check_failed "book/src/part1/t850-june-mean.png is not what the part1 example draws today; copy $tmp/figures/t850-june-mean.png"
+        for fig in t850-june-mean.png simple-mean-graph.svg standardized-anomaly-graph.svg wind-speed-mean-graph.svg; do
+            cmp -s "$BOOK/src/part1/$fig" "$tmp/figures/$fig" \
+                || check_failed "book/src/part1/$fig is not what the part1 example draws today (run it with book/src/part1 as its second argument)"
+        done
         say "Part 1's output and map checked against $CUMULUS_PART1"
     fi
 else

@@ -93,6 +93,7 @@ fn main() -> anyhow::Result<()> {
     let wind_speed = (&(&u * &u)? + &(&v * &v)?)?.sqrt().mean(["time", "level", "latitude", "longitude"])?;
     for (name, x) in [("simple mean", &simple), ("standardized anomaly", &anomaly), ("wind speed mean", &wind_speed)] {
         let g = x.data().graph(&ComputeOptions::default())?;
+        std::fs::write(figures.join(format!("{}-graph.svg", name.replace(' ', "-"))), g.to_svg(200))?;
         println!(
             "{name:<22} {:>4} tasks, {:>4} dependencies, reads {:>3} chunks ({})",
             g.len(),
