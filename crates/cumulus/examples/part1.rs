@@ -105,6 +105,28 @@ fn main() -> anyhow::Result<()> {
     // ANCHOR_END: experiments
     println!("wind speed mean: {:.2} m/s", wind_speed.item()?);
 
+    // ANCHOR: formats
+    // The same year as Zarr format 3 (one zarr.json per node, chunk keys c/0/0/0) ...
+    let v3 = data.with_file_name("tiny-v3");
+    GenArgs {
+        years: Some(vec![2019]),
+        zarr_format: Some(3),
+        quiet: true,
+        overwrite: true,
+        ..GenArgs::for_preset(Preset::Tiny, &v3)
+    }
+    .run()?;
+    let v3_store = v3.join(store_name(2019));
+    // ... opened as a format 2 reader (zarr-python 2, as the workshop pins) would:
+    match open_zarr_with(&v3_store, &OpenOptions::default().zarr_format(ZarrFormat::V2)) {
+        Ok(_) => println!("opened as format 2?!"),
+        Err(e) => println!("{}", e.to_string().replace(&format!("{}", v3.display()), "tiny-v3")),
+    }
+    // cumulus itself reads both formats, to the same values.
+    let same = open_zarr(&v3_store)?.get("temperature")?.to_vec_f64()? == t.to_vec_f64()?;
+    println!("format 3 store opened by open_zarr: same temperature as format 2: {same}");
+    // ANCHOR_END: formats
+
     let dot = data.join("simple-mean.dot");
     std::fs::write(&dot, simple.data().visualize()?)?;
     eprintln!("task graph of the simple mean: {}", dot.display());
