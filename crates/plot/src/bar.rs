@@ -35,6 +35,8 @@ pub fn bar_chart<S: AsRef<str>>(labels: &[S], values: &[f64]) -> BarChart {
         ylabel: None,
         color: C0,
         bar_labels: false,
+        label_decimals: None,
+        label_suffix: String::new(),
         size: (640, 420),
     }
 }
@@ -50,6 +52,8 @@ pub struct BarChart {
     ylabel: Option<String>,
     color: Rgba,
     bar_labels: bool,
+    label_decimals: Option<usize>,
+    label_suffix: String,
     size: (u32, u32),
 }
 
@@ -82,6 +86,20 @@ impl BarChart {
     /// `ax.bar_label` (default: no).
     pub fn bar_labels(mut self, yes: bool) -> BarChart {
         self.bar_labels = yes;
+        self
+    }
+
+    /// Bar labels with this many decimals (default: as many as the value needs).
+    #[must_use]
+    pub fn bar_label_decimals(mut self, decimals: usize) -> BarChart {
+        self.label_decimals = Some(decimals);
+        self
+    }
+
+    /// Text after every bar label, e.g. `"×"` or `" s"`.
+    #[must_use]
+    pub fn bar_label_suffix(mut self, suffix: impl Into<String>) -> BarChart {
+        self.label_suffix = suffix.into();
         self
     }
 
@@ -173,7 +191,11 @@ impl Draw for BarChart {
                 let pos =
                     if v < 0.0 { Pos::new(HPos::Center, VPos::Top) } else { Pos::new(HPos::Center, VPos::Bottom) };
                 let style = TextStyle::from((FAMILY, 13).into_font()).pos(pos);
-                Text::new(crate::labels::number(v), (i as f64, v), style)
+                let number = match self.label_decimals {
+                    Some(d) => format!("{v:.d$}"),
+                    None => crate::labels::number(v),
+                };
+                Text::new(format!("{number}{}", self.label_suffix), (i as f64, v), style)
             });
             chart.draw_series(texts).map_err(draw_err("bar labels"))?;
         }
@@ -218,6 +240,17 @@ mod tests {
         let rgb = output::to_rgb(&chart).unwrap();
         let k = 3 * ((y + h / 2) as usize * 640 + (x + w / 2) as usize);
         assert_eq!(&rgb[k..k + 3], &[200, 30, 40]);
+    }
+
+    #[test]
+    fn bar_labels_take_decimals_and_a_suffix() {
+        let svg = bar_chart(&["W1", "W2"], &[85.8813, 2.04])
+            .bar_labels(true)
+            .bar_label_decimals(1)
+            .bar_label_suffix("×")
+            .to_svg()
+            .unwrap();
+        assert!(svg.contains(">\n85.9×\n<") && svg.contains(">\n2.0×\n<"), "{svg}");
     }
 
     #[test]
