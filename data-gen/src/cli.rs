@@ -43,7 +43,7 @@ pub struct GenArgs {
     /// Chunk overrides, e.g. time=48,latitude=25.
     #[arg(long)]
     pub chunks: Option<String>,
-    /// Compressor: zstd (Blosc zstd, bit shuffle), lz4 (Blosc lz4, bit shuffle), gzip, none.
+    /// Compressor: zstd, lz4, lz4hc, blosc-zlib (Blosc with bit shuffle), gzip, none.
     #[arg(long)]
     pub compressor: Option<String>,
     /// Compression level (0–9).

@@ -62,6 +62,20 @@ pub enum Compressor {
         /// Shuffle applied before compression.
         shuffle: Shuffle,
     },
+    /// Blosc with lz4hc inside (slower than lz4, smaller).
+    BloscLz4hc {
+        /// Blosc compression level, 0–9.
+        clevel: u8,
+        /// Shuffle applied before compression.
+        shuffle: Shuffle,
+    },
+    /// Blosc with zlib inside (the workshop's "Blosc-GZIP").
+    BloscZlib {
+        /// Blosc compression level, 0–9.
+        clevel: u8,
+        /// Shuffle applied before compression.
+        shuffle: Shuffle,
+    },
     /// gzip (numcodecs `gzip` in format 2, `gzip` codec in format 3).
     Gzip {
         /// gzip level, 0–9.
@@ -82,6 +96,18 @@ impl Compressor {
         Compressor::BloscLz4 { clevel, shuffle: Shuffle::Bit }
     }
 
+    /// Blosc lz4hc at `clevel` with bit shuffle.
+    #[must_use]
+    pub fn blosc_lz4hc(clevel: u8) -> Self {
+        Compressor::BloscLz4hc { clevel, shuffle: Shuffle::Bit }
+    }
+
+    /// Blosc zlib at `clevel` with bit shuffle.
+    #[must_use]
+    pub fn blosc_zlib(clevel: u8) -> Self {
+        Compressor::BloscZlib { clevel, shuffle: Shuffle::Bit }
+    }
+
     /// The same compressor at another level (ignored for [`Compressor::None`]).
     #[must_use]
     pub fn with_level(self, level: u8) -> Self {
@@ -89,6 +115,8 @@ impl Compressor {
             Compressor::None => Compressor::None,
             Compressor::BloscZstd { shuffle, .. } => Compressor::BloscZstd { clevel: level, shuffle },
             Compressor::BloscLz4 { shuffle, .. } => Compressor::BloscLz4 { clevel: level, shuffle },
+            Compressor::BloscLz4hc { shuffle, .. } => Compressor::BloscLz4hc { clevel: level, shuffle },
+            Compressor::BloscZlib { shuffle, .. } => Compressor::BloscZlib { clevel: level, shuffle },
             Compressor::Gzip { .. } => Compressor::Gzip { level },
         }
     }
@@ -98,7 +126,10 @@ impl Compressor {
     pub fn level(self) -> Option<u8> {
         match self {
             Compressor::None => None,
-            Compressor::BloscZstd { clevel, .. } | Compressor::BloscLz4 { clevel, .. } => Some(clevel),
+            Compressor::BloscZstd { clevel, .. }
+            | Compressor::BloscLz4 { clevel, .. }
+            | Compressor::BloscLz4hc { clevel, .. }
+            | Compressor::BloscZlib { clevel, .. } => Some(clevel),
             Compressor::Gzip { level } => Some(level),
         }
     }
@@ -109,6 +140,8 @@ impl Compressor {
             Compressor::None => Value::Null,
             Compressor::BloscZstd { clevel, shuffle } => blosc_v2("zstd", clevel, shuffle),
             Compressor::BloscLz4 { clevel, shuffle } => blosc_v2("lz4", clevel, shuffle),
+            Compressor::BloscLz4hc { clevel, shuffle } => blosc_v2("lz4hc", clevel, shuffle),
+            Compressor::BloscZlib { clevel, shuffle } => blosc_v2("zlib", clevel, shuffle),
             Compressor::Gzip { level } => json!({"id": "gzip", "level": level}),
         }
     }
@@ -124,6 +157,8 @@ impl Compressor {
             Compressor::None => vec![],
             Compressor::BloscZstd { clevel, shuffle } => vec![blosc("zstd", clevel, shuffle)],
             Compressor::BloscLz4 { clevel, shuffle } => vec![blosc("lz4", clevel, shuffle)],
+            Compressor::BloscLz4hc { clevel, shuffle } => vec![blosc("lz4hc", clevel, shuffle)],
+            Compressor::BloscZlib { clevel, shuffle } => vec![blosc("zlib", clevel, shuffle)],
             Compressor::Gzip { level } => vec![json!({"name": "gzip", "configuration": {"level": level}})],
         }
     }
@@ -150,6 +185,8 @@ impl fmt::Display for Compressor {
             Compressor::None => write!(f, "none"),
             Compressor::BloscZstd { clevel, shuffle } => write!(f, "blosc-zstd-{clevel}-{}", shuffle.v3_name()),
             Compressor::BloscLz4 { clevel, shuffle } => write!(f, "blosc-lz4-{clevel}-{}", shuffle.v3_name()),
+            Compressor::BloscLz4hc { clevel, shuffle } => write!(f, "blosc-lz4hc-{clevel}-{}", shuffle.v3_name()),
+            Compressor::BloscZlib { clevel, shuffle } => write!(f, "blosc-zlib-{clevel}-{}", shuffle.v3_name()),
             Compressor::Gzip { level } => write!(f, "gzip-{level}"),
         }
     }
@@ -158,14 +195,41 @@ impl fmt::Display for Compressor {
 impl FromStr for Compressor {
     type Err = String;
 
-    /// Parses `zstd`, `lz4`, `gzip` or `none` with their default levels (3, 5, 5).
+    /// Parses `zstd`, `lz4`, `lz4hc`, `blosc-zlib`, `gzip` or `none` with their default levels
+    /// (3, 5, 5, 5, 5).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "zstd" | "blosc-zstd" => Ok(Compressor::blosc_zstd(3)),
             "lz4" | "blosc-lz4" => Ok(Compressor::blosc_lz4(5)),
+            "lz4hc" | "blosc-lz4hc" => Ok(Compressor::blosc_lz4hc(5)),
+            "blosc-zlib" => Ok(Compressor::blosc_zlib(5)),
             "gzip" => Ok(Compressor::Gzip { level: 5 }),
             "none" => Ok(Compressor::None),
-            other => Err(format!("unknown compressor {other:?}; expected one of zstd, lz4, gzip, none")),
+            other => {
+                Err(format!("unknown compressor {other:?}; expected one of zstd, lz4, lz4hc, blosc-zlib, gzip, none"))
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blosc_variants_are_spelled_as_numcodecs_and_zarr_v3_spell_them() {
+        let lz4hc = Compressor::blosc_lz4hc(7);
+        assert_eq!(
+            lz4hc.v2_json(),
+            json!({"id": "blosc", "cname": "lz4hc", "clevel": 7, "shuffle": 2, "blocksize": 0})
+        );
+        let zlib = Compressor::BloscZlib { clevel: 4, shuffle: Shuffle::Byte };
+        assert_eq!(zlib.v3_codecs(4)[0]["configuration"]["cname"], "zlib");
+        assert_eq!(zlib.v3_codecs(4)[0]["configuration"]["shuffle"], "shuffle");
+        assert_eq!(zlib.to_string(), "blosc-zlib-4-shuffle");
+        assert_eq!("blosc-zlib".parse::<Compressor>(), Ok(Compressor::blosc_zlib(5)));
+        assert_eq!("lz4hc".parse::<Compressor>(), Ok(Compressor::blosc_lz4hc(5)));
+        assert_eq!(zlib.with_level(9).level(), Some(9));
+        assert!(Compressor::blosc_lz4hc(10).validate().unwrap_err().contains("0..=9"));
     }
 }

@@ -10,7 +10,8 @@
 //!   many threads at once, and writes consolidated metadata last.
 //! - The store is built under a `<name>.partial` folder and renamed into place only by
 //!   [`StoreWriter::finish`], so an interrupted write never leaves a store that looks complete.
-//! - [`Compressor`] names the codecs the class compares (Blosc zstd, Blosc lz4, gzip, none).
+//! - [`Compressor`] names the codecs the class compares (Blosc zstd, lz4, lz4hc and zlib with
+//!   their shuffles, gzip, none); [`compression_lab`] measures them on one variable.
 //!
 //! The **reading side**: [`open_zarr`] and [`open_mfdataset`] give lazy labeled datasets
 //! (consolidated metadata, or a scan with a warning; Zarr v2 and v3; CF time, mask and scale),
@@ -44,6 +45,7 @@
 mod codec;
 mod consolidate;
 mod error;
+mod lab;
 #[cfg(feature = "netcdf")]
 pub mod netcdf;
 mod open;
@@ -55,6 +57,7 @@ mod writer;
 
 pub use codec::{Compressor, Shuffle};
 pub use error::StoreError;
+pub use lab::{CodecRun, CompressionLab, compression_lab, workshop_codecs};
 #[cfg(feature = "netcdf")]
 pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, netcdf_deflate, open_netcdf};
 pub use open::{ChunkSpec, OpenOptions, open_mfdataset, open_zarr, open_zarr_with, stored_arrays};

@@ -36,7 +36,7 @@ fn partial_file(path: &Path) -> PathBuf {
 
 /// The NetCDF-4 compression used for a Zarr [`Compressor`]: `Some((deflate level, shuffle))`,
 /// or `None` for no compression. gzip keeps its level; Blosc (zstd or lz4, which NetCDF-4 does
-/// not portably have) becomes deflate level 1, with a byte shuffle if Blosc shuffled.
+/// not portably have) becomes deflate level 1 (Blosc zlib too, for the same speed), with a byte shuffle if Blosc shuffled.
 ///
 /// ```
 /// use cumulus_store::{Compressor, netcdf_deflate};
@@ -49,9 +49,10 @@ pub fn netcdf_deflate(compressor: Compressor) -> Option<(u8, bool)> {
     match compressor {
         Compressor::None => None,
         Compressor::Gzip { level } => Some((level.min(9), false)),
-        Compressor::BloscZstd { shuffle, .. } | Compressor::BloscLz4 { shuffle, .. } => {
-            Some((1, shuffle != Shuffle::None))
-        }
+        Compressor::BloscZstd { shuffle, .. }
+        | Compressor::BloscLz4 { shuffle, .. }
+        | Compressor::BloscLz4hc { shuffle, .. }
+        | Compressor::BloscZlib { shuffle, .. } => Some((1, shuffle != Shuffle::None)),
     }
 }
 
