@@ -16,6 +16,7 @@ pub mod dataset;
 pub mod error;
 pub mod index;
 mod repr;
+pub mod repr_html;
 pub mod time;
 pub mod variable;
 
