@@ -58,6 +58,12 @@ mkdir -p "$EVCXR_TMPDIR" "$EVCXR_CONFIG_DIR" "$WORK/executed"
 exec 9> "$CACHE/evcxr-build.lock"
 flock 9
 unset CARGO_TARGET_DIR RUSTFLAGS
+# evcxr links each cell against libstd as a shared library and finds it through a RUNPATH
+# relative to the build folder; when that folder is inside the home folder that holds
+# ~/.rustup (as $CACHE is), the relative path comes out one level short and the kernel dies
+# with "dlopen failed". Pointing the loader at the toolchain's libraries fixes it.
+host=$(rustc -vV | sed -n 's/^host: //p')
+export LD_LIBRARY_PATH="$(rustc --print sysroot)/lib/rustlib/$host/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 check_args=()
 if [ $update = yes ]; then
