@@ -7,6 +7,7 @@
 #
 #   bash .ci/book.sh                                   # tools, builds, catalog, links
 #   CUMULUS_BIN=target/debug/cumulus bash .ci/book.sh  # also the shown outputs
+#   CUMULUS_PART1=target/debug/examples/part1 ...      # and Part 1's output and map
 #
 # The books end up in book/book/<lang>/ (git-ignored). See book/README.md.
 set -euo pipefail
@@ -106,6 +107,19 @@ if [ -n "${CUMULUS_BIN:-}" ]; then
     diff -u "$shown/temperature-zarray.json" "$tmp/booktiny/era5_2019_10N40N_100E140E.zarr/temperature/.zarray" >&2 \
         || check_failed "book/src/part0/temperature-zarray.json differs from the generated store's"
     say "the outputs shown in the book checked against $CUMULUS_BIN"
+    # Part 1: the walkthrough example's output and its map are what the book shows.
+    if [ -n "${CUMULUS_PART1:-}" ]; then
+        mkdir -p "$tmp/figures"
+        "$CUMULUS_PART1" "$tmp/booktiny" "$tmp/figures" > "$tmp/part1-output.txt" 2> "$tmp/part1-log.txt" \
+            || { cat "$tmp/part1-log.txt" >&2; fail "the part1 example failed"; }
+        diff -u "$BOOK/src/part1/part1-output.txt" "$tmp/part1-output.txt" >&2 \
+            || check_failed "book/src/part1/part1-output.txt differs from what the part1 example prints (diff above)"
+        for fig in t850-june-mean.png simple-mean-graph.svg standardized-anomaly-graph.svg wind-speed-mean-graph.svg; do
+            cmp -s "$BOOK/src/part1/$fig" "$tmp/figures/$fig" \
+                || check_failed "book/src/part1/$fig is not what the part1 example draws today (run it with book/src/part1 as its second argument)"
+        done
+        say "Part 1's output and map checked against $CUMULUS_PART1"
+    fi
 else
     say "CUMULUS_BIN not set: the shown command outputs were not re-checked"
 fi

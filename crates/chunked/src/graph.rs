@@ -585,6 +585,18 @@ impl TaskGraph {
         out
     }
 
+    /// Bytes of the decoded source chunks the tasks read ([`TaskGraph::touched_chunks`]): what
+    /// a computation must decompress, however little of each chunk it uses.
+    pub fn touched_bytes(&self) -> usize {
+        self.touched_chunks()
+            .iter()
+            .map(|(src, idx)| {
+                let elems: usize = src.chunks().region(idx).iter().map(|r| r.len()).product();
+                elems * src.dtype().size()
+            })
+            .sum()
+    }
+
     /// Number of edges (dependencies).
     pub fn num_edges(&self) -> usize {
         self.tasks.iter().map(|t| t.deps.len()).sum()

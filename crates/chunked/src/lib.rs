@@ -34,6 +34,7 @@ pub mod chunks;
 pub mod dtype;
 pub mod error;
 pub mod graph;
+mod graph_svg;
 pub mod kernels;
 pub mod plan;
 pub mod scheduler;

@@ -221,6 +221,7 @@ fn the_decode_floor_reads_exactly_the_touched_chunks() {
     assert_eq!(touched.len(), 30);
     let bytes = cumulus_chunked::graph::read_touched(&touched, 2).unwrap();
     assert_eq!(bytes, 30 * 100 * 4);
+    assert_eq!(g.touched_bytes(), 30 * 100 * 4, "counted from the chunk shapes, without reading");
     assert_eq!(src.reads.load(Ordering::Relaxed), 30);
 }
 
@@ -249,4 +250,23 @@ fn a_mean_and_a_std_of_the_same_data_share_one_pass() {
     for (p, q) in a.iter().zip(b.iter()) {
         assert!((p - q).abs() < 1e-4, "{p} {q}");
     }
+}
+
+#[test]
+fn the_task_graph_draws_as_svg_in_layers() {
+    // 4 chunks summed: 4 partial tasks on the top layer, an aggregate below them.
+    let x = ChunkedArray::arange(0.0, 40.0, 1.0, 10);
+    let g = x.sum(0).unwrap().graph(&ComputeOptions::default()).unwrap();
+    let svg = g.to_svg(200);
+    let dots: Vec<&str> = svg.lines().filter(|l| l.contains("</title></circle>")).collect();
+    assert_eq!(dots.len(), g.len());
+    let y = |l: &str| l.split("cy=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().parse::<f64>().unwrap();
+    let (partial, aggregate): (Vec<&str>, Vec<&str>) = dots.iter().partition(|l| l.contains("partial"));
+    assert_eq!(partial.len(), 4);
+    assert!(aggregate.iter().all(|a| partial.iter().all(|p| y(a) > y(p))), "aggregates sit below partials");
+    assert_eq!(svg.matches("<line").count(), g.num_edges());
+    // Above the limit: one box per kind, edges labelled with their counts.
+    let grouped = g.to_svg(2);
+    assert_eq!(grouped.matches("<rect x=").count(), g.counts_by_kind().len());
+    assert!(grouped.contains("sum-partial × 4"), "{grouped}");
 }

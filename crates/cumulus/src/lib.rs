@@ -9,9 +9,11 @@
 //! - [`store`]: Zarr v2/v3 stores: `open_zarr`, `open_mfdataset`, and the writer.
 //! - [`chunked`]: the lazy engine (plans, optimizer, task graphs, scheduler, telemetry).
 //! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
+//! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
+//!   inline in evcxr notebooks).
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //!
-//! Plots, the dashboard, batches and skill scores arrive with their issues; see
+//! The dashboard, batches and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
 //!
 //! ```
@@ -27,6 +29,7 @@ pub use cumulus_chunked as chunked;
 pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
 pub use cumulus_labeled as labeled;
+pub use cumulus_plot as plot;
 pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
@@ -35,5 +38,11 @@ pub mod prelude {
     pub use cumulus_dashboard::ComputeProgress;
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
-    pub use cumulus_store::{ArraySpec, Compressor, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr};
+    pub use cumulus_plot::{Colormap, bar_chart, line_chart, map};
+    #[cfg(feature = "netcdf")]
+    pub use cumulus_store::open_netcdf;
+    pub use cumulus_store::{
+        ArraySpec, Compressor, OpenOptions, StoreWriter, WriteMode, ZarrFormat, open_mfdataset, open_zarr,
+        open_zarr_with,
+    };
 }

@@ -134,6 +134,31 @@ impl DataArray {
         Ok(self.shape()[self.var.axis(dim)?])
     }
 
+    /// A coordinate as a `DataArray` (xarray's `da["latitude"]`), with the coordinates that
+    /// share its dimensions. After a scalar selection it is 0-dimensional, so `.item()` gives
+    /// the label that was picked:
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable, nearest};
+    /// let da = DataArray::new("t", Variable::from_vec("latitude", vec![280.0_f64, 285.0, 290.0]))
+    ///     .with_coord("latitude", Variable::from_vec("latitude", vec![30.0_f64, 25.0, 20.0]))?;
+    /// let point = da.sel([("latitude", nearest(24.0))])?;
+    /// assert_eq!(point.item()?, 285.0);
+    /// assert_eq!(point.coord("latitude")?.item()?, 25.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoVariable`] naming the coordinates that exist.
+    pub fn coord(&self, name: &str) -> Result<DataArray> {
+        let var = self.coords.get(name).ok_or_else(|| LabeledError::NoVariable {
+            name: name.to_string(),
+            available: self.coords.names().iter().map(|s| (*s).to_string()).collect(),
+        })?;
+        let coords = self.coords.restrict(var.dims());
+        Ok(DataArray { name: Some(name.to_string()), var: var.clone(), coords })
+    }
+
     /// The index of a dimension.
     ///
     /// # Errors
@@ -559,6 +584,73 @@ impl DataArray {
         let (b, _) = self.data().compute_with(opts)?;
         let shape = b.shape().to_vec();
         let data = ChunkedArray::from_block(b, cumulus_chunked::Chunks::single(&shape))?;
+        Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
+    }
+
+    /// Rechunk lazily (xarray's `.chunk({"time": 48})`): every named dimension gets chunks of
+    /// that size; the others keep their chunks. Only the plan changes; the engine's rechunk
+    /// reads each source chunk once.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let da = DataArray::new("x", Variable::new(&["time"], ChunkedArray::arange(0.0, 10.0, 1.0, 2))?);
+    /// assert_eq!(da.data().num_chunks(), 5);
+    /// let re = da.chunk(&[("time", 5)])?;
+    /// assert_eq!(re.data().num_chunks(), 2);
+    /// assert_eq!(re.to_vec_f64()?, da.to_vec_f64()?);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] for a dimension the array does not have; a chunk size of 0.
+    pub fn chunk(&self, chunks: &[(&str, usize)]) -> Result<DataArray> {
+        let mut sizes: Vec<usize> =
+            self.data().chunks().axes().iter().map(|a| a.first().copied().unwrap_or(1)).collect();
+        for &(dim, size) in chunks {
+            let axis = self.var.axis(dim)?;
+            if size == 0 {
+                return Err(LabeledError::Mismatch {
+                    op: "chunk".into(),
+                    reason: format!("chunk size 0 for dimension {dim:?}; expected at least 1"),
+                });
+            }
+            sizes[axis] = size;
+        }
+        let data = self.data().rechunk(&sizes)?;
+        Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
+    }
+
+    /// Compute in place (xarray's `load`): afterwards `self` holds its values in memory, and
+    /// later operations on it read no store.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let lazy = ChunkedArray::arange(0.0, 6.0, 1.0, 2).sqrt();
+    /// let mut da = DataArray::new("x", Variable::new(&["i"], lazy)?);
+    /// assert_eq!(da.data().num_chunks(), 3);
+    /// da.load()?;
+    /// assert_eq!(da.data().num_chunks(), 1);
+    /// assert_eq!(da.to_vec_f64()?[4], 2.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first failing task; `self` is unchanged then.
+    pub fn load(&mut self) -> Result<&mut DataArray> {
+        *self = self.compute()?;
+        Ok(self)
+    }
+
+    /// Compute every chunk and keep them in memory, chunked as before (dask's `persist`): the
+    /// result is still a chunked array whose later operations run in parallel per chunk, but
+    /// read nothing from the store.
+    ///
+    /// # Errors
+    /// The first failing task.
+    pub fn persist(&self) -> Result<DataArray> {
+        let data = self.data().persist()?;
         Ok(self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone()))
     }
 

@@ -186,6 +186,26 @@ impl Dataset {
         Ok(out)
     }
 
+    /// Rechunk every data variable lazily (xarray's `Dataset.chunk`): each named dimension a
+    /// variable has gets chunks of that size.
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] for a dimension no variable has; a chunk size of 0.
+    pub fn chunk(&self, chunks: &[(&str, usize)]) -> Result<Dataset> {
+        let sizes = self.sizes();
+        if let Some((dim, _)) = chunks.iter().find(|(d, _)| !sizes.iter().any(|(n, _)| n == d)) {
+            return Err(LabeledError::NoDim {
+                dim: (*dim).to_string(),
+                available: sizes.iter().map(|(n, _)| n.clone()).collect(),
+            });
+        }
+        self.map(|da| {
+            let own: Vec<(&str, usize)> =
+                chunks.iter().copied().filter(|(d, _)| da.dims().iter().any(|n| n == d)).collect();
+            da.chunk(&own)
+        })
+    }
+
     /// Apply a function to every data variable (as a DataArray), keeping the results.
     ///
     /// # Errors

@@ -309,15 +309,17 @@ impl Index {
     /// [`LabeledError::BeyondTolerance`] when the nearest label is too far.
     pub fn nearest(&self, label: &Label, tolerance: Option<f64>) -> Result<usize> {
         let k = self.key(label)?;
-        let mut best: Option<(usize, f64)> = None;
+        let mut best: Option<(usize, f64, f64)> = None;
         for i in 0..self.len() {
-            let d = (self.numeric(i).unwrap_or(f64::NAN) - k).abs();
-            // Ties go to the first position, as pandas' get_indexer(method="nearest") does.
-            if best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((i, d));
+            let x = self.numeric(i).unwrap_or(f64::NAN);
+            let d = (x - k).abs();
+            // A tie goes to the larger label, on ascending and descending indexes alike, as
+            // pandas' get_indexer(method="nearest") (and so xarray's sel) does.
+            if best.is_none_or(|(_, bd, bx)| d < bd || (d == bd && x > bx)) {
+                best = Some((i, d, x));
             }
         }
-        let (i, d) = best.ok_or_else(|| self.not_found(label))?;
+        let (i, d, _) = best.ok_or_else(|| self.not_found(label))?;
         if let Some(t) = tolerance
             && d > t
         {

@@ -15,6 +15,7 @@ pub mod dataarray;
 pub mod dataset;
 pub mod error;
 pub mod index;
+pub mod ops;
 mod repr;
 pub mod repr_html;
 pub mod time;

@@ -189,3 +189,22 @@ fn attributes_follow_xarray() {
     assert!(x.binary(BinaryOp::Sub, &y).unwrap().attrs().is_empty());
     assert_eq!(x.groupby("time.month").unwrap().mean().unwrap().attrs()["units"], "K");
 }
+
+#[test]
+fn nearest_ties_go_to_the_larger_label_as_in_pandas() {
+    // pandas: Index([100, 102, 104]).get_indexer([101, 103], method="nearest") picks 102 and
+    // 104; Index([40, 38, 36]).get_indexer([39, 37], ...) picks 40 and 38.
+    let up = DataArray::new("u", Variable::from_vec("longitude", vec![0.0f64, 1.0, 2.0]))
+        .with_coord("longitude", Variable::from_vec("longitude", vec![100.0f64, 102.0, 104.0]))
+        .unwrap();
+    assert_eq!(up.sel([("longitude", nearest(101.0))]).unwrap().item().unwrap(), 1.0);
+    assert_eq!(up.sel([("longitude", nearest(103.0))]).unwrap().item().unwrap(), 2.0);
+    let down = DataArray::new("d", Variable::from_vec("latitude", vec![0.0f64, 1.0, 2.0]))
+        .with_coord("latitude", Variable::from_vec("latitude", vec![40.0f64, 38.0, 36.0]))
+        .unwrap();
+    assert_eq!(down.sel([("latitude", nearest(39.0))]).unwrap().item().unwrap(), 0.0);
+    assert_eq!(down.sel([("latitude", nearest(37.0))]).unwrap().item().unwrap(), 1.0);
+    // Not a tie: the nearer label wins.
+    assert_eq!(down.sel([("latitude", nearest(37.1))]).unwrap().item().unwrap(), 1.0);
+    assert_eq!(down.sel([("latitude", nearest(36.9))]).unwrap().item().unwrap(), 2.0);
+}

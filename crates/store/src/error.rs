@@ -91,6 +91,16 @@ pub enum StoreError {
         /// What is missing.
         reason: String,
     },
+    /// The store is not in the Zarr format that was required.
+    #[error("{path} is Zarr format {}, but it was opened as format {}{}", fmt_no(*.found), fmt_no(*.asked), format_hint(*.found))]
+    FormatMismatch {
+        /// The store path.
+        path: PathBuf,
+        /// The format required.
+        asked: crate::spec::ZarrFormat,
+        /// The format the store has.
+        found: crate::spec::ZarrFormat,
+    },
     /// Two stores that should combine do not agree.
     #[error("cannot combine {first} and {second}: {reason}")]
     Mismatch {
@@ -122,6 +132,28 @@ pub enum StoreError {
     /// An engine error (a chunk that cannot be read or decoded, …).
     #[error(transparent)]
     Engine(#[from] cumulus_chunked::ChunkedError),
+}
+
+fn fmt_no(f: crate::spec::ZarrFormat) -> u8 {
+    match f {
+        crate::spec::ZarrFormat::V2 => 2,
+        crate::spec::ZarrFormat::V3 => 3,
+    }
+}
+
+fn format_hint(found: crate::spec::ZarrFormat) -> &'static str {
+    match found {
+        crate::spec::ZarrFormat::V3 => {
+            ": it has a zarr.json and no .zgroup or .zmetadata, which is all a format 2 reader looks \
+             for (xarray with zarr-python 2 says \"group not found at path ''\" or \"No such file or \
+             directory\"). Open it without requiring a format (cumulus reads both), read it with \
+             zarr-python >= 3, or write it again with zarr_format 2"
+        }
+        crate::spec::ZarrFormat::V2 => {
+            ": it has .zgroup/.zmetadata and no zarr.json. Open it without requiring a format \
+             (cumulus reads both); zarr-python 3 reads it with zarr_format=2"
+        }
+    }
 }
 
 impl StoreError {

@@ -56,8 +56,8 @@ mod writer;
 pub use codec::{Compressor, Shuffle};
 pub use error::StoreError;
 #[cfg(feature = "netcdf")]
-pub use netcdf::{NcElement, NetcdfWriter, netcdf_deflate};
-pub use open::{open_mfdataset, open_zarr, stored_arrays};
+pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, netcdf_deflate, open_netcdf};
+pub use open::{ChunkSpec, OpenOptions, open_mfdataset, open_zarr, open_zarr_with, stored_arrays};
 pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta};
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
 pub use to_zarr::{ToZarrOptions, VarEncoding, to_zarr};

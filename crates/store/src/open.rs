@@ -11,11 +11,12 @@ use std::sync::Arc;
 use cumulus_chunked::{BinaryOp, ChunkSource, ChunkedArray, DType};
 use cumulus_labeled::time::CfTime;
 use cumulus_labeled::variable::block_i64;
-use cumulus_labeled::{Dataset, Variable};
+use cumulus_labeled::{DataArray, Dataset, Variable};
 use serde_json::Value;
 
 use crate::error::StoreError;
 use crate::read::{ArrayMeta, StoredArray, open_arrays};
+use crate::spec::ZarrFormat;
 
 fn labeled(store: &Path) -> impl Fn(cumulus_labeled::LabeledError) -> StoreError + '_ {
     move |source| StoreError::Labeled { store: store.to_path_buf(), source }
@@ -40,12 +41,19 @@ fn cf_time(store: &Path, m: &ArrayMeta) -> Result<Option<CfTime>, StoreError> {
 /// Apply CF mask and scale lazily: `_FillValue`/`missing_value` → NaN, then
 /// `x * scale_factor + add_offset` (ints become float32, or float64 for 32/64-bit ints,
 /// following xarray's choice).
-fn decode_cf(data: ChunkedArray, m: &ArrayMeta) -> Result<ChunkedArray, StoreError> {
+///
+/// With `zarr_fill_mask` (Zarr format 2), the array's own fill value masks too, as xarray's
+/// `use_zarr_fill_value_as_mask` does by default for format 2: xarray stores a variable's
+/// `_FillValue` encoding there, not among the attributes.
+fn decode_cf(data: ChunkedArray, m: &ArrayMeta, zarr_fill_mask: bool) -> Result<ChunkedArray, StoreError> {
     let num = |k: &str| m.attrs.get(k).and_then(Value::as_f64);
     let scale = num("scale_factor");
     let offset = num("add_offset");
-    let fills: Vec<f64> =
+    let mut fills: Vec<f64> =
         ["_FillValue", "missing_value"].iter().filter_map(|k| num(k)).filter(|f| !f.is_nan()).collect();
+    if zarr_fill_mask && let Some(f) = m.fill_value.filter(|f| !f.is_nan() && !fills.contains(f)) {
+        fills.push(f);
+    }
     if scale.is_none() && offset.is_none() && fills.is_empty() {
         return Ok(data);
     }
@@ -76,13 +84,146 @@ fn decode_cf(data: ChunkedArray, m: &ArrayMeta) -> Result<ChunkedArray, StoreErr
 /// # Errors
 /// A path that is not a store, broken metadata, coordinates that cannot be read or decoded.
 pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
+    open_zarr_with(path, &OpenOptions::default())
+}
+
+/// The engine chunks of an opened store (xarray's `chunks=` argument).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ChunkSpec {
+    /// One engine chunk per stored chunk (xarray's `chunks={}`; the default).
+    #[default]
+    Stored,
+    /// These sizes for the named dimensions, the stored chunks for the others (xarray's
+    /// `chunks={"time": 48}`): a lazy rechunk.
+    Explicit(Vec<(String, usize)>),
+    /// Read every variable into memory now (xarray's `chunks=None` followed by `.load()`).
+    InMemory,
+}
+
+/// How [`open_zarr_with`] opens a store: xarray's `open_zarr` keyword arguments.
+///
+/// ```
+/// use cumulus_store::{OpenOptions, ZarrFormat};
+/// let opts = OpenOptions::default()
+///     .zarr_format(ZarrFormat::V2)
+///     .drop_variables(&["k_index"])
+///     .chunks(&[("time", 48)]);
+/// assert_eq!(opts.drop_variables, vec!["k_index".to_string()]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Require this Zarr format, as a library that reads only one does (zarr-python 2 reads
+    /// only format 2). `None`: whichever the store has.
+    pub zarr_format: Option<ZarrFormat>,
+    /// Variables not to open (names the store does not have are ignored, as in xarray).
+    pub drop_variables: Vec<String>,
+    /// Engine chunks.
+    pub chunks: ChunkSpec,
+}
+
+impl OpenOptions {
+    /// Require Zarr format `format`.
+    #[must_use]
+    pub fn zarr_format(mut self, format: ZarrFormat) -> Self {
+        self.zarr_format = Some(format);
+        self
+    }
+
+    /// Leave these variables out.
+    #[must_use]
+    pub fn drop_variables(mut self, names: &[&str]) -> Self {
+        self.drop_variables = names.iter().map(|n| (*n).to_owned()).collect();
+        self
+    }
+
+    /// Engine chunks of these sizes along the named dimensions.
+    #[must_use]
+    pub fn chunks(mut self, sizes: &[(&str, usize)]) -> Self {
+        self.chunks = ChunkSpec::Explicit(sizes.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect());
+        self
+    }
+
+    /// Read everything into memory at open.
+    #[must_use]
+    pub fn in_memory(mut self) -> Self {
+        self.chunks = ChunkSpec::InMemory;
+        self
+    }
+}
+
+/// Open one store as a [`Dataset`] with [`OpenOptions`].
+///
+/// ```
+/// # use cumulus_store::*;
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("v3.zarr");
+/// # let mut w = StoreWriter::create(&path, ZarrFormat::V3, WriteMode::Create)?;
+/// # w.add_array(ArraySpec::new("x", DType::F32, &[("time", 2)]))?;
+/// # w.write_array("x", &[1.0_f32, 2.0])?;
+/// # w.finish()?;
+/// // A format 3 store, opened as a zarr-python 2 reader would:
+/// let err = open_zarr_with(&path, &OpenOptions::default().zarr_format(ZarrFormat::V2)).unwrap_err();
+/// assert!(err.to_string().contains("is Zarr format 3"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`open_zarr`]; [`StoreError::FormatMismatch`] when the store's format is not the one
+/// required; a chunk size for a dimension the store does not have.
+pub fn open_zarr_with(path: impl AsRef<Path>, opts: &OpenOptions) -> Result<Dataset, StoreError> {
     let path = path.as_ref();
+    if let Some(asked) = opts.zarr_format {
+        let found = detect_format(path)?;
+        if found != asked {
+            return Err(StoreError::FormatMismatch { path: path.to_owned(), asked, found });
+        }
+    }
     let (meta, arrays) = open_arrays(path)?;
-    let mut ds = Dataset::new().with_attrs(meta.attrs.clone());
+    let arrays = arrays
+        .into_iter()
+        .filter(|a| !opts.drop_variables.contains(&a.meta().name))
+        .map(|a| (a.meta().clone(), a as Arc<dyn ChunkSource>))
+        .collect();
+    let ds = build_dataset(path, meta.attrs.clone(), arrays, meta.format == ZarrFormat::V2)?;
+    match &opts.chunks {
+        ChunkSpec::Stored => Ok(ds),
+        ChunkSpec::Explicit(sizes) => {
+            let sizes: Vec<(&str, usize)> = sizes.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+            ds.chunk(&sizes).map_err(labeled(path))
+        }
+        ChunkSpec::InMemory => ds.map(DataArray::compute).map_err(labeled(path)),
+    }
+}
+
+/// The format of the store at `path` from its marker files, without parsing anything else.
+fn detect_format(path: &Path) -> Result<ZarrFormat, StoreError> {
+    if path.join("zarr.json").is_file() {
+        Ok(ZarrFormat::V3)
+    } else if path.join(".zgroup").is_file() || path.join(".zmetadata").is_file() {
+        Ok(ZarrFormat::V2)
+    } else if path.is_dir() {
+        Err(StoreError::NotAStore {
+            path: path.to_owned(),
+            reason: "no zarr.json (Zarr format 3) and no .zgroup or .zmetadata (format 2) in it".into(),
+        })
+    } else {
+        Err(StoreError::NotAStore { path: path.to_owned(), reason: "no such folder".into() })
+    }
+}
+
+/// A lazy [`Dataset`] from arrays and their metadata (any storage: Zarr, NetCDF): coordinates
+/// (1-D arrays named after their dimension) are read now and CF-decoded (times); data
+/// variables stay lazy, with CF mask and scale applied lazily.
+pub(crate) fn build_dataset(
+    path: &Path,
+    attrs: serde_json::Map<String, Value>,
+    arrays: Vec<(ArrayMeta, Arc<dyn ChunkSource>)>,
+    zarr_fill_mask: bool,
+) -> Result<Dataset, StoreError> {
+    let mut ds = Dataset::new().with_attrs(attrs);
     // Coordinates first (read now: they are small and every selection needs them).
-    for a in arrays.iter().filter(|a| is_coordinate(a.meta())) {
-        let m = a.meta();
-        let values = ChunkedArray::from_source(a.clone() as Arc<dyn ChunkSource>)?.compute()?;
+    for (m, a) in arrays.iter().filter(|(m, _)| is_coordinate(m)) {
+        let values = ChunkedArray::from_source(a.clone())?.compute()?;
         let var = match cf_time(path, m)? {
             Some(cf) => {
                 let ns = if values.dtype().is_float() {
@@ -96,6 +237,7 @@ pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
                 let data = decode_cf(
                     ChunkedArray::from_block(values.clone(), cumulus_chunked::Chunks::single(values.shape()))?,
                     m,
+                    zarr_fill_mask,
                 )?;
                 Variable::from_parts(m.dims.clone(), data, Default::default()).map_err(labeled(path))?
             }
@@ -103,10 +245,9 @@ pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
         let var = var.with_attrs(m.attrs.clone()).with_encoding(encoding(m));
         ds = ds.with_coord(&m.name, var).map_err(labeled(path))?;
     }
-    for a in arrays.iter().filter(|a| !is_coordinate(a.meta())) {
-        let m = a.meta();
-        let data = ChunkedArray::from_source(a.clone() as Arc<dyn ChunkSource>)?;
-        let data = decode_cf(data, m)?;
+    for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m)) {
+        let data = ChunkedArray::from_source(a.clone())?;
+        let data = decode_cf(data, m, zarr_fill_mask)?;
         let var = Variable::from_parts(m.dims.clone(), data, m.attrs.clone())
             .map_err(labeled(path))?
             .with_encoding(encoding(m));

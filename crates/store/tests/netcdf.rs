@@ -90,3 +90,70 @@ fn bad_chunks_are_named_and_abort_leaves_nothing() -> Result<(), Box<dyn std::er
     assert_eq!(x, vec![1, 2]);
     Ok(())
 }
+
+/// The same small dataset written as Zarr and as NetCDF-4 (coordinates with CF time, a
+/// descending latitude, a float variable with a NaN, an int16 variable packed with
+/// scale_factor/add_offset and a _FillValue) opens to the same values either way.
+#[test]
+fn open_netcdf_reads_what_open_zarr_reads() -> Result<(), Box<dyn std::error::Error>> {
+    use cumulus_store::{StoreWriter, ZarrFormat, open_netcdf, open_zarr};
+    let dir = tempfile::tempdir()?;
+    let (zpath, npath) = (dir.path().join("d.zarr"), dir.path().join("d.nc"));
+    let time = ArraySpec::new("time", DType::I64, &[("time", 3)])
+        .with_attr("units", "hours since 1900-01-01 00:00:00")
+        .with_attr("calendar", "gregorian");
+    let lat = ArraySpec::new("latitude", DType::F32, &[("latitude", 2)]).with_attr("units", "degrees_north");
+    let t =
+        ArraySpec::new("t", DType::F32, &[("time", 3), ("latitude", 2)]).with_chunks(&[2, 2]).with_attr("units", "K");
+    let t_values = [[280.0_f32, 281.0, f32::NAN, 283.0], [284.0, 285.0, 0.0, 0.0]];
+    let hours = [1_043_136_i64, 1_043_137, 1_043_138]; // 2019-01-01T00 onwards
+    let lats = [25.0_f32, 22.0];
+
+    let mut z = StoreWriter::create(&zpath, ZarrFormat::V2, WriteMode::Create)?;
+    let mut n = NetcdfWriter::create(&npath, WriteMode::Create)?;
+    for spec in [time, lat, t] {
+        z.add_array(spec.clone())?;
+        n.add_array(spec)?;
+    }
+    z.write_array("time", &hours)?;
+    n.write_array("time", &hours)?;
+    z.write_array("latitude", &lats)?;
+    n.write_array("latitude", &lats)?;
+    for (i, chunk) in t_values.iter().enumerate() {
+        z.write_chunk("t", &[i as u64, 0], chunk)?;
+        n.write_chunk("t", &[i as u64, 0], chunk)?;
+    }
+    z.finish()?;
+    n.finish()?;
+
+    let (dz, dn) = (open_zarr(&zpath)?, open_netcdf(&npath)?);
+    let sorted = |mut v: Vec<(String, usize)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(dz.sizes()), sorted(dn.sizes()));
+    assert_eq!(dn.data_vars(), vec!["t"]);
+    let (tz, tn) = (dz.get("t")?, dn.get("t")?);
+    assert_eq!(tn.attrs().get("units").and_then(|v| v.as_str()), Some("K"));
+    let (vz, vn) = (tz.to_vec_f64()?, tn.to_vec_f64()?);
+    assert_eq!(vn.len(), 6);
+    for (a, b) in vz.iter().zip(&vn) {
+        assert!(a == b || (a.is_nan() && b.is_nan()), "{vz:?} vs {vn:?}");
+    }
+    assert!(vn[2].is_nan(), "the NaN survives as a value, not as a fill");
+    // Times decode to the same datetimes; latitude stays descending.
+    let (iz, inc) = (tz.index("time")?, tn.index("time")?);
+    assert_eq!(iz.label_string(0), "2019-01-01T00:00:00");
+    assert_eq!(inc.label_string(2), "2019-01-01T02:00:00");
+    assert_eq!(tn.coord("latitude")?.to_vec_f64()?, vec![25.0, 22.0]);
+    // Selections work on the NetCDF-backed dataset as on the Zarr one.
+    let point = tn.sel([("latitude", cumulus_labeled::nearest(24.0))])?;
+    assert_eq!(point.to_vec_f64()?.len(), 3);
+    Ok(())
+}
+
+#[test]
+fn open_netcdf_names_a_missing_file() {
+    let err = cumulus_store::open_netcdf("/nonexistent/x.nc").unwrap_err().to_string();
+    assert!(err.contains("/nonexistent/x.nc") && err.contains("no such NetCDF file"), "{err}");
+}

@@ -154,3 +154,41 @@ fn to_zarr_round_trips_and_refuses_to_overwrite_by_default() {
     assert!(e.contains("irregular") && e.contains("rechunk"), "{e}");
     assert!(!p.exists() && !cumulus_store::partial_path(&p).exists());
 }
+
+#[test]
+fn open_options_format_drop_variables_and_chunks() {
+    use cumulus_store::{OpenOptions, open_zarr_with};
+    let dir = tempfile::tempdir().unwrap();
+    let (v2, v3) = (dir.path().join("a.zarr"), dir.path().join("b.zarr"));
+    write_store(&v2, ZarrFormat::V2, 1_043_136);
+    write_store(&v3, ZarrFormat::V3, 1_043_136);
+
+    // A format 3 store opened by a format 2 reader: the message says what is there and what to do.
+    let err = open_zarr_with(&v3, &OpenOptions::default().zarr_format(ZarrFormat::V2)).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::FormatMismatch { .. }), "{msg}");
+    assert!(msg.contains("b.zarr is Zarr format 3, but it was opened as format 2"), "{msg}");
+    assert!(msg.contains("zarr.json") && msg.contains("zarr-python >= 3"), "{msg}");
+    let err = open_zarr_with(&v2, &OpenOptions::default().zarr_format(ZarrFormat::V3)).unwrap_err();
+    assert!(err.to_string().contains("a.zarr is Zarr format 2, but it was opened as format 3"), "{err}");
+    assert!(open_zarr_with(&v3, &OpenOptions::default().zarr_format(ZarrFormat::V3)).is_ok());
+
+    // drop_variables: gone, and an unknown name is ignored as in xarray.
+    let ds = open_zarr_with(&v2, &OpenOptions::default().drop_variables(&["x", "nonexistent"])).unwrap();
+    assert!(ds.data_vars().is_empty());
+
+    // Explicit chunks: time 6 in chunks of 3 (was 4 + 2), latitude keeps its stored 2 + 1.
+    let ds = open_zarr_with(&v2, &OpenOptions::default().chunks(&[("time", 3)])).unwrap();
+    let x = ds.get("x").unwrap();
+    assert_eq!(x.data().chunks().axes(), &[vec![3, 3], vec![2, 1]]);
+    let expected: Vec<f64> = (0..6).flat_map(|t| (0..3).map(move |l| (100 * t + l) as f64)).collect();
+    assert_eq!(x.to_vec_f64().unwrap(), expected);
+    let err = open_zarr_with(&v2, &OpenOptions::default().chunks(&[("level", 3)])).unwrap_err();
+    assert!(err.to_string().contains("no dimension \"level\""), "{err}");
+
+    // In memory: one chunk, same values.
+    let ds = open_zarr_with(&v2, &OpenOptions::default().in_memory()).unwrap();
+    let x = ds.get("x").unwrap();
+    assert_eq!(x.data().num_chunks(), 1);
+    assert_eq!(x.to_vec_f64().unwrap(), expected);
+}

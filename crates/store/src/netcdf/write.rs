@@ -1,27 +1,4 @@
-//! Writing NetCDF-4 files (HDF5 underneath) through libnetcdf: the format the workshop compares
-//! Zarr with. Enabled by the `netcdf` cargo feature (Debian: `apt-get install libnetcdf-dev`).
-//!
-//! [`NetcdfWriter`] mirrors [`StoreWriter`](crate::StoreWriter): declare arrays with the same
-//! [`ArraySpec`], write chunks (from many threads), finish. The differences are the lesson:
-//!
-//! - one file, not a folder of chunk files, and libnetcdf/HDF5 are not thread-safe, so every
-//!   call goes through one global lock: chunks can be *computed* in parallel, but they are
-//!   compressed and written one at a time;
-//! - NetCDF-4 portably offers only zlib (deflate) with an optional byte shuffle, so a Blosc
-//!   compressor becomes deflate level 1 with shuffle (see [`netcdf_deflate`]).
-//!
-//! The file is written as `<path>.partial` and renamed into place by [`NetcdfWriter::finish`],
-//! so an interrupted write never leaves a file that looks complete.
-//!
-//! ```no_run
-//! use cumulus_store::{ArraySpec, DType, NetcdfWriter, WriteMode};
-//! let mut w = NetcdfWriter::create("t.nc".as_ref(), WriteMode::Overwrite)?;
-//! w.add_array(ArraySpec::new("t", DType::F32, &[("time", 4), ("latitude", 3)]).with_chunks(&[2, 3]))?;
-//! w.write_chunk("t", &[0, 0], &[1.0_f32, 2., 3., 4., 5., 6.])?;
-//! w.write_chunk("t", &[1, 0], &[7.0_f32, 8., 9., 10., 11., 12.])?;
-//! w.finish()?;
-//! # Ok::<(), cumulus_store::StoreError>(())
-//! ```
+//! [`NetcdfWriter`]: one NetCDF-4 file, written chunk by chunk.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +10,8 @@ use crate::codec::{Compressor, Shuffle};
 use crate::error::StoreError;
 use crate::spec::{ArraySpec, DType, StoreElement};
 use crate::writer::WriteMode;
+
+use crate::netcdf::read::nc_error;
 
 /// Element types a [`NetcdfWriter`] can write: the store's element types that libnetcdf knows.
 pub trait NcElement: StoreElement + netcdf::NcTypeDescriptor {}
@@ -304,14 +283,6 @@ impl NetcdfWriter {
     pub fn abort(self) -> Result<(), StoreError> {
         drop(self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         std::fs::remove_file(&self.partial).map_err(|e| StoreError::io("remove the unfinished file", &self.partial, e))
-    }
-}
-
-fn nc_error(path: &Path, variable: &str, action: &str, e: &netcdf::Error) -> StoreError {
-    StoreError::NetCdf {
-        path: path.to_owned(),
-        variable: variable.to_owned(),
-        message: format!("cannot {action}: {e}"),
     }
 }
 

@@ -1,0 +1,649 @@
+//! [`map`]: a 2-D latitude × longitude field drawn as coloured cells, with a colorbar,
+//! degree ticks, gridlines and coastlines — what `da.plot()` with cartopy's
+//! `ax.coastlines()` shows in the workshop.
+//!
+//! ```
+//! use cumulus_chunked::ChunkedArray;
+//! use cumulus_labeled::{DataArray, Variable};
+//! use cumulus_plot::{Colormap, map};
+//! use ndarray::{ArrayD, IxDyn};
+//!
+//! // 3 latitudes (descending, as in ERA5) × 4 longitudes around Taiwan.
+//! let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+//! let da = DataArray::new("temperature",
+//!         Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap())
+//!     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+//!     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+//! let svg = map(&da).cmap(Colormap::Turbo).title("Near Taiwan").size(500, 400).to_svg().unwrap();
+//! assert!(svg.contains("Near Taiwan") && svg.contains("121°E"));
+//! // The first cell (25°N, 120°E) holds the smallest value: the first colour of turbo
+//! // (plotters writes SVG colours in capitals).
+//! assert!(svg.contains(&Colormap::Turbo.rgba(0.0).to_hex().to_uppercase()));
+//! ```
+
+use std::path::Path;
+
+use cumulus_labeled::DataArray;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::coastline;
+use crate::colormap::Colormap;
+use crate::error::{Result, draw_err};
+use crate::field::{Field, display_name};
+use crate::font::FAMILY;
+use crate::labels::{self, lat_label, lon_label};
+use crate::limits::{self, LimitOptions, Resolved};
+use crate::output::{self, Draw};
+
+/// Start a map of a 2-D array with dimensions `latitude` and `longitude` (in either order;
+/// latitude ascending or descending), like xarray's `da.plot()`. Nothing is computed until
+/// the map is drawn ([`Map::to_svg`], [`Map::to_png_bytes`], [`Map::save`], …).
+pub fn map(da: &DataArray) -> Map {
+    Map {
+        da: da.clone(),
+        limits: LimitOptions::default(),
+        title: None,
+        colorbar_label: None,
+        coastlines: true,
+        borders: true,
+        size: (800, 600),
+    }
+}
+
+/// A map being set up; see [`map`]. Every setter takes and returns the map, so they chain.
+#[derive(Debug, Clone)]
+pub struct Map {
+    da: DataArray,
+    limits: LimitOptions,
+    title: Option<String>,
+    colorbar_label: Option<String>,
+    coastlines: bool,
+    borders: bool,
+    size: (u32, u32),
+}
+
+/// The smallest figure a map fits in.
+const MIN_SIZE: (u32, u32) = (300, 200);
+const MARGIN: i32 = 12;
+const TITLE_H: i32 = 34;
+const LEFT: i32 = 58;
+const BOTTOM: i32 = 28;
+const CBAR_GAP: i32 = 18;
+const CBAR_W: i32 = 18;
+const CBAR_LABELS: i32 = 52;
+const CBAR_DESC: i32 = 26;
+const RIGHT: i32 = CBAR_GAP + CBAR_W + CBAR_LABELS + CBAR_DESC;
+
+/// Where things go, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Layout {
+    /// The map's plotting area: left, top, width, height.
+    pub plot: (i32, i32, i32, i32),
+    /// The colour bar: left, top, width, height.
+    pub cbar: (i32, i32, i32, i32),
+}
+
+/// Everything a map needs to be drawn, found before drawing starts.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub field: Field,
+    pub lim: Resolved,
+    pub title: String,
+    pub cbar_label: String,
+    pub layout: Layout,
+}
+
+impl Map {
+    /// The colormap (default: `viridis`, or `RdBu_r` for data of both signs, as xarray).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::{Colormap, map};
+    /// // `da` holds temperatures from 290 to 293.5 K.
+    /// let svg = map(&da).cmap(Colormap::Turbo).to_svg().unwrap();
+    /// assert!(svg.contains(&Colormap::Turbo.rgba(1.0).to_hex().to_uppercase()));
+    /// ```
+    pub fn cmap(mut self, cmap: Colormap) -> Map {
+        self.limits.cmap = Some(cmap);
+        self
+    }
+
+    /// The value drawn with the colormap's first colour; smaller values get it too.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// // Values of `da` (290 … 293.5 K) below 291 get the first colour.
+    /// let svg = cumulus_plot::map(&da).vmin(291.0).vmax(295.0).to_svg().unwrap();
+    /// assert!(svg.contains("295"));
+    /// ```
+    pub fn vmin(mut self, vmin: f64) -> Map {
+        self.limits.vmin = Some(vmin);
+        self
+    }
+
+    /// The value drawn with the colormap's last colour; larger values get it too.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let e = cumulus_plot::map(&da).vmin(300.0).vmax(280.0).to_svg().unwrap_err();
+    /// assert!(e.to_string().contains("vmin must be below vmax"));
+    /// ```
+    pub fn vmax(mut self, vmax: f64) -> Map {
+        self.limits.vmax = Some(vmax);
+        self
+    }
+
+    /// Take missing limits from the 2nd and 98th percentiles of the data instead of its
+    /// minimum and maximum, so a few extreme values do not wash out the map (xarray's
+    /// `robust=True`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).robust(true).to_svg().unwrap();
+    /// assert!(svg.starts_with("<svg"));
+    /// ```
+    pub fn robust(mut self, robust: bool) -> Map {
+        self.limits.robust = robust;
+        self
+    }
+
+    /// The title (default: the array's name and the scalar coordinates left by a selection,
+    /// e.g. `temperature (level = 850, time = 2019-06-01)`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).title("T2m, 2019-06-15").to_svg().unwrap();
+    /// assert!(svg.contains("T2m, 2019-06-15"));
+    /// ```
+    pub fn title(mut self, title: impl Into<String>) -> Map {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// The colorbar's label (default: `long_name` or the name, then `[units]`, e.g.
+    /// `temperature [K]`).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).colorbar_label("2 m temperature (K)").to_svg().unwrap();
+    /// assert!(svg.contains("2 m temperature (K)"));
+    /// ```
+    pub fn colorbar_label(mut self, label: impl Into<String>) -> Map {
+        self.colorbar_label = Some(label.into());
+        self
+    }
+
+    /// Draw coastlines (default: yes). The coastline data covers 8–42°N, 98–142°E.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let with = cumulus_plot::map(&da).to_svg().unwrap();
+    /// let without = cumulus_plot::map(&da).coastlines(false).to_svg().unwrap();
+    /// // Taiwan's coast is among the lines drawn in the 22.5–25.5°N, 119.5–123.5°E box.
+    /// assert!(with.matches("<polyline").count() > without.matches("<polyline").count());
+    /// ```
+    pub fn coastlines(mut self, yes: bool) -> Map {
+        self.coastlines = yes;
+        self
+    }
+
+    /// Draw country borders (default: yes), over the same area as the coastlines.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).borders(false).to_svg().unwrap();
+    /// assert!(!svg.contains("#505050"));
+    /// ```
+    pub fn borders(mut self, yes: bool) -> Map {
+        self.borders = yes;
+        self
+    }
+
+    /// The figure's width and height in pixels (default 800 × 600; at least 300 × 200).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let svg = cumulus_plot::map(&da).size(640, 480).to_svg().unwrap();
+    /// assert!(svg.starts_with("<svg width=\"640\" height=\"480\""));
+    /// assert!(cumulus_plot::map(&da).size(10, 10).to_svg().is_err());
+    /// ```
+    pub fn size(mut self, width: u32, height: u32) -> Map {
+        self.size = (width, height);
+        self
+    }
+
+    /// The map as an SVG document.
+    ///
+    /// # Errors
+    /// [`PlotError::Dims`](crate::PlotError::Dims) when the array is not 2-D over latitude and longitude,
+    /// [`PlotError::Coordinate`](crate::PlotError::Coordinate) when those lack usable coordinates, [`PlotError::Limits`](crate::PlotError::Limits) or
+    /// [`PlotError::AllNan`](crate::PlotError::AllNan) when no colour limits can be set, [`PlotError::Argument`](crate::PlotError::Argument) for a
+    /// bad size, [`PlotError::Compute`](crate::PlotError::Compute) when the values cannot be computed.
+    pub fn to_svg(&self) -> Result<String> {
+        output::to_svg(self)
+    }
+
+    /// The map as the bytes of a PNG file (text drawn with the embedded DejaVu Sans).
+    ///
+    /// # Errors
+    /// As [`Map::to_svg`], and [`PlotError::Png`](crate::PlotError::Png).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let png = cumulus_plot::map(&da).size(400, 300).to_png_bytes().unwrap();
+    /// assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    /// ```
+    pub fn to_png_bytes(&self) -> Result<Vec<u8>> {
+        output::to_png(self)
+    }
+
+    /// Write the map as a PNG file.
+    ///
+    /// # Errors
+    /// As [`Map::to_png_bytes`], and [`PlotError::Io`](crate::PlotError::Io).
+    pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
+        output::write(path.as_ref(), &self.to_png_bytes()?)
+    }
+
+    /// Write the map as an SVG file.
+    ///
+    /// # Errors
+    /// As [`Map::to_svg`], and [`PlotError::Io`](crate::PlotError::Io).
+    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<()> {
+        output::write(path.as_ref(), self.to_svg()?.as_bytes())
+    }
+
+    /// Write the map as PNG or SVG, chosen by the file's extension (like `savefig`).
+    ///
+    /// # Errors
+    /// [`PlotError::Argument`](crate::PlotError::Argument) for another extension; otherwise as [`Map::save_png`] and
+    /// [`Map::save_svg`].
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let dir = std::env::temp_dir();
+    /// cumulus_plot::map(&da).save(dir.join("cumulus_plot_doc_map.png")).unwrap();
+    /// cumulus_plot::map(&da).save(dir.join("cumulus_plot_doc_map.svg")).unwrap();
+    /// assert!(cumulus_plot::map(&da).save(dir.join("map.pdf")).is_err());
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        output::save_by_extension(path.as_ref(), |p| self.save_png(p), |p| self.save_svg(p))
+    }
+
+    /// Show the map in a Jupyter notebook with the evcxr kernel: evcxr calls this when a map
+    /// is a cell's last expression. It prints the PNG as an `image/png` display block (or the
+    /// error as text).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// // In a notebook cell, end with the map (no semicolon):
+    /// //     cumulus_plot::map(&t850).robust(true)
+    /// // Here, what evcxr would read: a PNG display block on stdout.
+    /// cumulus_plot::map(&da).size(400, 300).evcxr_display();
+    /// ```
+    pub fn evcxr_display(&self) {
+        println!("{}", output::evcxr_block(self.to_png_bytes()));
+    }
+
+    /// Find out everything that can fail: data, limits, size; and where things go.
+    pub(crate) fn prepare_map(&self) -> Result<Prepared> {
+        let (w, h) = self.size;
+        output::check_size(w, h, MIN_SIZE)?;
+        let field = Field::from_dataarray(&self.da)?;
+        let lim = limits::resolve(&field.values, self.limits, &display_name(&self.da))?;
+        let title = self.title.clone().unwrap_or_else(|| labels::default_title(&self.da));
+        let cbar_label = self.colorbar_label.clone().unwrap_or_else(|| labels::colorbar_label(&self.da));
+        let layout = layout(&field, self.size, !title.is_empty());
+        Ok(Prepared { field, lim, title, cbar_label, layout })
+    }
+}
+
+/// Place the plotting area (degrees drawn square, as cartopy's PlateCarree) and the colorbar.
+fn layout(field: &Field, (w, h): (u32, u32), has_title: bool) -> Layout {
+    let (w, h) = (w as i32, h as i32);
+    let top = MARGIN + if has_title { TITLE_H } else { 0 };
+    let (ax, ay) = (MARGIN + LEFT, top);
+    let (aw, ah) = (w - ax - MARGIN - RIGHT, h - ay - MARGIN - BOTTOM);
+    let (lon0, lon1) = field.lon_range();
+    let (lat0, lat1) = field.lat_range();
+    let scale = (f64::from(aw) / (lon1 - lon0)).min(f64::from(ah) / (lat1 - lat0));
+    let pw = ((lon1 - lon0) * scale).round().clamp(1.0, f64::from(aw)) as i32;
+    let ph = ((lat1 - lat0) * scale).round().clamp(1.0, f64::from(ah)) as i32;
+    let (x0, y0) = (ax + (aw - pw) / 2, ay + (ah - ph) / 2);
+    Layout { plot: (x0, y0, pw, ph), cbar: (x0 + pw + CBAR_GAP, y0, CBAR_W, ph) }
+}
+
+impl Draw for Map {
+    type Prepared = Prepared;
+
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn prepare(&self) -> Result<Prepared> {
+        self.prepare_map()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        root.fill(&WHITE).map_err(draw_err("background"))?;
+        let (x0, y0, pw, _) = p.layout.plot;
+        if !p.title.is_empty() {
+            let style = TextStyle::from((FAMILY, 18).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+            let at = (x0 + pw / 2, y0 - TITLE_H + 6);
+            root.draw(&Text::new(p.title.clone(), at, style)).map_err(draw_err("title"))?;
+        }
+        self.draw_field(p, root)?;
+        draw_colorbar(p, root)?;
+        Ok(())
+    }
+}
+
+impl Map {
+    fn draw_field<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let f = &p.field;
+        let area = root.clone().shrink((x0 - LEFT, y0), (pw + LEFT, ph + BOTTOM));
+        let (lon0, lon1) = f.lon_range();
+        let (lat0, lat1) = f.lat_range();
+        let mut chart = ChartBuilder::on(&area)
+            .set_label_area_size(LabelAreaPosition::Left, LEFT)
+            .set_label_area_size(LabelAreaPosition::Bottom, BOTTOM)
+            .build_cartesian_2d(lon0..lon1, lat0..lat1)
+            .map_err(draw_err("map axes"))?;
+        let Resolved { vmin, vmax, cmap } = p.lim;
+        // One rectangle per run of same-coloured cells along a row (fewer SVG elements);
+        // NaN and infinite values are left out, so they show the background.
+        let mut cells = Vec::new();
+        for i in 0..f.lat.len() {
+            let mut j = 0;
+            while j < f.lon.len() {
+                let v = f.value(i, j);
+                if !v.is_finite() {
+                    j += 1;
+                    continue;
+                }
+                let color = cmap.color_of(v, vmin, vmax);
+                let start = j;
+                while j + 1 < f.lon.len()
+                    && f.value(i, j + 1).is_finite()
+                    && cmap.color_of(f.value(i, j + 1), vmin, vmax) == color
+                {
+                    j += 1;
+                }
+                cells.push(Rectangle::new(
+                    [(f.lon_edges[start], f.lat_edges[i]), (f.lon_edges[j + 1], f.lat_edges[i + 1])],
+                    color.to_plotters().filled(),
+                ));
+                j += 1;
+            }
+        }
+        chart.draw_series(cells).map_err(draw_err("map cells"))?;
+        let bbox = coastline::BBox { west: lon0, east: lon1, south: lat0, north: lat1 };
+        if self.borders {
+            let style = RGBColor(80, 80, 80).stroke_width(1);
+            let lines = coastline::borders().iter().flat_map(|l| coastline::clip(l, bbox));
+            chart.draw_series(lines.map(|l| PathElement::new(l, style))).map_err(draw_err("borders"))?;
+        }
+        if self.coastlines {
+            let style = BLACK.stroke_width(1);
+            let lines = coastline::coastlines().iter().flat_map(|l| coastline::clip(l, bbox));
+            chart.draw_series(lines.map(|l| PathElement::new(l, style))).map_err(draw_err("coastlines"))?;
+        }
+        let lon_fmt = |x: &f64| lon_label(*x);
+        let lat_fmt = |y: &f64| lat_label(*y);
+        chart
+            .configure_mesh()
+            .x_labels((pw / 70).max(3) as usize)
+            .y_labels((ph / 45).max(3) as usize)
+            .x_label_formatter(&lon_fmt)
+            .y_label_formatter(&lat_fmt)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(BLACK.mix(0.25))
+            .label_style((FAMILY, 13))
+            .draw()
+            .map_err(draw_err("map ticks"))?;
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new([(lon0, lat0), (lon1, lat1)], BLACK.stroke_width(1)))
+            .map_err(draw_err("map frame"))?;
+        Ok(())
+    }
+}
+
+fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+    let (cx, cy, cw, ch) = p.layout.cbar;
+    let Resolved { vmin, vmax, cmap } = p.lim;
+    let area = root.clone().shrink((cx, cy), (cw + CBAR_LABELS, ch));
+    let mut chart = ChartBuilder::on(&area)
+        .set_label_area_size(LabelAreaPosition::Right, CBAR_LABELS)
+        .build_cartesian_2d(0.0..1.0, vmin..vmax)
+        .map_err(draw_err("colorbar axes"))?;
+    let n = Colormap::N;
+    let step = (vmax - vmin) / n as f64;
+    let bins = (0..n).map(|k| {
+        let lo = vmin + step * k as f64;
+        let color = cmap.rgba((k as f64 + 0.5) / n as f64).to_plotters();
+        Rectangle::new([(0.0, lo), (1.0, lo + step)], color.filled())
+    });
+    chart.draw_series(bins).map_err(draw_err("colorbar"))?;
+    let range = vmax - vmin;
+    let fmt = |v: &f64| output::value_label(*v, range);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_y_mesh()
+        .disable_x_axis()
+        .y_labels((ch / 40).max(3) as usize)
+        .y_label_formatter(&fmt)
+        .label_style((FAMILY, 13))
+        .draw()
+        .map_err(draw_err("colorbar ticks"))?;
+    chart
+        .plotting_area()
+        .draw(&Rectangle::new([(0.0, vmin), (1.0, vmax)], BLACK.stroke_width(1)))
+        .map_err(draw_err("colorbar frame"))?;
+    // The label reads upwards, beside the tick labels, as matplotlib's colorbar label does.
+    let style = TextStyle::from((FAMILY, 14).into_font())
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    let at = (cx + cw + CBAR_LABELS + CBAR_DESC / 2, cy + ch / 2);
+    root.draw(&Text::new(p.cbar_label.clone(), at, style)).map_err(draw_err("colorbar label"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::field_da;
+
+    /// 3 latitudes (descending) × 4 longitudes; value = 10 i + j, so every cell differs.
+    fn small() -> DataArray {
+        field_da(&[25.0, 24.0, 23.0], &[120.0, 121.0, 122.0, 123.0], |i, j| (10 * i + j) as f64)
+    }
+
+    /// The pixel at the centre of cell (lon, lat), from the layout.
+    fn centre(p: &Prepared, lon: f64, lat: f64) -> (i32, i32) {
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let (lon0, lon1) = p.field.lon_range();
+        let (lat0, lat1) = p.field.lat_range();
+        let x = f64::from(x0) + (lon - lon0) / (lon1 - lon0) * f64::from(pw);
+        let y = f64::from(y0) + (lat1 - lat) / (lat1 - lat0) * f64::from(ph);
+        (x.round() as i32, y.round() as i32)
+    }
+
+    #[test]
+    fn layout_keeps_degrees_square_and_fits_the_figure() {
+        let m = map(&small()).size(800, 600);
+        let p = m.prepare_map().unwrap();
+        let (x0, y0, pw, ph) = p.layout.plot;
+        // 4° × 3° of cells: the plot is 4:3 to within a pixel.
+        assert!((f64::from(pw) / f64::from(ph) - 4.0 / 3.0).abs() < 0.01, "{pw}×{ph}");
+        let (cx, _, cw, ch) = p.layout.cbar;
+        assert!(x0 > 0 && y0 > 0 && cx + cw + CBAR_LABELS + CBAR_DESC <= 800 && y0 + ph + BOTTOM <= 600);
+        assert_eq!(ch, ph);
+    }
+
+    #[test]
+    fn png_pixels_at_cell_centres_have_the_colours_of_their_values() {
+        let m = map(&small()).coastlines(false).borders(false).size(500, 400);
+        let p = m.prepare_map().unwrap();
+        assert_eq!((p.lim.vmin, p.lim.vmax, p.lim.cmap), (0.0, 23.0, Colormap::Viridis));
+        let rgb = output::to_rgb(&m).unwrap();
+        let (w, _) = m.size;
+        let pixel = |x: i32, y: i32| {
+            let k = 3 * (y as usize * w as usize + x as usize);
+            [rgb[k], rgb[k + 1], rgb[k + 2]]
+        };
+        for (i, lat) in [25.0, 24.0, 23.0].into_iter().enumerate() {
+            for (j, lon) in [120.0, 121.0, 122.0, 123.0].into_iter().enumerate() {
+                let want = Colormap::Viridis.color_of((10 * i + j) as f64, 0.0, 23.0);
+                let (x, y) = centre(&p, lon, lat);
+                // A gridline may cross the centre: most of the 5×5 pixels around it are the cell's.
+                let same = (-2..=2)
+                    .flat_map(|dx| (-2..=2).map(move |dy| (dx, dy)))
+                    .filter(|&(dx, dy)| pixel(x + dx, y + dy) == [want.r, want.g, want.b])
+                    .count();
+                assert!(same >= 15, "cell ({lat}, {lon}) at ({x}, {y}): {same} of 25 pixels are {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn svg_cell_under_a_centre_has_the_colour_of_its_value() {
+        let m = map(&small()).coastlines(false).borders(false).size(500, 400);
+        let p = m.prepare_map().unwrap();
+        let svg = m.to_svg().unwrap();
+        let attr = |tag: &str, name: &str| -> Option<String> {
+            let k = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[k..k + tag[k..].find('"')?].to_string())
+        };
+        let rects: Vec<(i32, i32, i32, i32, String)> = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|t| {
+                let n = |a| attr(t, a)?.parse::<i32>().ok();
+                Some((n("x")?, n("y")?, n("width")?, n("height")?, attr(t, "fill")?))
+            })
+            .filter(|r| r.4 != "none" && !(r.0 == 0 && r.1 == 0))
+            .collect();
+        // Cell (24°N, 122°E) is row 1, column 2: value 12.
+        let (x, y) = centre(&p, 122.0, 24.0);
+        let under: Vec<&String> =
+            rects.iter().filter(|r| x >= r.0 && x < r.0 + r.2 && y >= r.1 && y < r.1 + r.3).map(|r| &r.4).collect();
+        let want = Colormap::Viridis.color_of(12.0, 0.0, 23.0).to_hex().to_uppercase();
+        assert_eq!(under, vec![&want]);
+    }
+
+    #[test]
+    fn png_title_is_drawn_with_the_embedded_font() {
+        let m = map(&small()).title("Title").size(500, 400);
+        let p = m.prepare_map().unwrap();
+        let rgb = output::to_rgb(&m).unwrap();
+        let (_, y0, _, _) = p.layout.plot;
+        // Dark pixels in the band above the plot: the title's glyphs.
+        let band = &rgb[3 * 500 * (y0 - TITLE_H) as usize..3 * 500 * y0 as usize];
+        let dark = band.chunks(3).filter(|c| c.iter().all(|&v| v < 100)).count();
+        assert!(dark > 30, "{dark} dark pixels");
+    }
+
+    #[test]
+    fn evcxr_display_block_holds_the_png() {
+        use base64::Engine as _;
+        let m = map(&small()).size(400, 300);
+        let block = output::evcxr_block(m.to_png_bytes());
+        let lines: Vec<&str> = block.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], "EVCXR_BEGIN_CONTENT image/png");
+        assert_eq!(lines[2], "EVCXR_END_CONTENT");
+        let png = base64::engine::general_purpose::STANDARD.decode(lines[1]).unwrap();
+        assert_eq!(png, m.to_png_bytes().unwrap());
+        let bad = output::evcxr_block(map(&small()).vmin(1.0).vmax(0.0).to_png_bytes());
+        assert!(bad.starts_with("EVCXR_BEGIN_CONTENT text/plain\nerror: bad colour limits"), "{bad}");
+    }
+}
