@@ -17,6 +17,7 @@ pub mod error;
 pub mod index;
 pub mod ops;
 mod repr;
+pub mod repr_html;
 pub mod time;
 pub mod variable;
 

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::coords::Coords;
 use crate::variable::{Attrs, Variable};
 
-fn preview(var: &Variable, index: Option<&crate::index::Index>) -> String {
+pub(crate) fn preview(var: &Variable, index: Option<&crate::index::Index>) -> String {
     match index {
         Some(i) if !i.is_empty() => {
             let n = i.len();
@@ -20,7 +20,7 @@ fn preview(var: &Variable, index: Option<&crate::index::Index>) -> String {
     }
 }
 
-fn dtype_name(var: &Variable) -> String {
+pub(crate) fn dtype_name(var: &Variable) -> String {
     if var.is_datetime() { "datetime64[ns]".into() } else { var.dtype().to_string() }
 }
 
