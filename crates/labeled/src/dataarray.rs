@@ -450,7 +450,26 @@ impl DataArray {
     }
 
     /// Group along the dimension of a coordinate component: `"time.month"`, `"time.hour"`,
-    /// `"time.dayofyear"`, `"time.year"`, or a plain integer coordinate name.
+    /// `"time.dayofyear"`, `"time.year"`, `"time.season"`, or a plain integer coordinate name.
+    /// The groups are sorted as in xarray; seasons alphabetically, so the `season` dimension
+    /// of the result has the string labels `DJF`, `JJA`, `MAM`, `SON` (those present).
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// // One value on the 1st of every month of 2019: value = month.
+    /// let t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 1) * NS_PER_DAY).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", (1..=12).map(f64::from).collect::<Vec<_>>()))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let by_season = da.groupby("time.season")?;
+    /// assert_eq!(by_season.group_labels(), ["DJF", "JJA", "MAM", "SON"]);
+    /// let clim = by_season.mean()?;
+    /// assert_eq!(clim.dims(), &["season"]);
+    /// // DJF = (1 + 2 + 12) / 3, JJA = 7, MAM = 4, SON = 10.
+    /// assert_eq!(clim.to_vec_f64()?, vec![5.0, 7.0, 4.0, 10.0]);
+    /// assert_eq!(clim.index("season")?.label_string(1), "JJA");
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
     ///
     /// # Errors
     /// An unknown coordinate or component.
@@ -831,7 +850,11 @@ pub fn dt_season(idx: &Index) -> Result<Vec<&'static str>> {
     Ok(dt_component(idx, "month")?.into_iter().map(|m| time::season(m as u32)).collect())
 }
 
-/// A grouping of a DataArray along one dimension by integer keys.
+/// A grouping of a DataArray along one dimension: by integer keys (`"time.month"`,
+/// `"time.hour"`, an integer coordinate) or by names (`"time.season"`).
+///
+/// As in xarray, the groups come sorted: months 1…12, and seasons alphabetically
+/// (`DJF`, `JJA`, `MAM`, `SON`). Only the groups present in the data appear.
 #[derive(Debug, Clone)]
 pub struct GroupBy {
     obj: DataArray,
@@ -839,6 +862,8 @@ pub struct GroupBy {
     group: String,
     keys: Vec<i64>,
     unique: Vec<i64>,
+    /// For groups by name: the sorted names; `keys` and `unique` are then positions in it.
+    names: Option<Vec<String>>,
 }
 
 impl GroupBy {
@@ -848,23 +873,68 @@ impl GroupBy {
             None => (key.to_string(), None),
         };
         let idx = obj.index(&dim)?;
-        let keys = match &comp {
+        let mut names = None;
+        let keys = match comp.as_deref() {
+            Some("season") => {
+                let seasons = dt_season(idx)?;
+                let mut sorted: Vec<String> = seasons.iter().map(|s| (*s).to_string()).collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                let keys = seasons.iter().map(|s| sorted.iter().position(|n| n == s).unwrap_or(0) as i64).collect();
+                names = Some(sorted);
+                keys
+            }
             Some(c) => dt_component(idx, c)?,
-            None => (0..idx.len()).map(|i| idx.numeric(i).unwrap_or(0.0) as i64).collect(),
+            None => {
+                if let IndexValues::Str(_) = idx.values() {
+                    return Err(LabeledError::BadSelector {
+                        dim: dim.clone(),
+                        selector: format!("groupby({key:?})"),
+                        reason: "groups need an integer coordinate or a datetime component \
+                                 (time.month, time.season, …)"
+                            .into(),
+                    });
+                }
+                (0..idx.len()).map(|i| idx.numeric(i).unwrap_or(0.0) as i64).collect()
+            }
         };
-        let mut unique = keys.clone();
+        let mut unique: Vec<i64> = keys.clone();
         unique.sort_unstable();
         unique.dedup();
-        Ok(GroupBy { obj, group: comp.unwrap_or_else(|| dim.clone()), dim, keys, unique })
+        Ok(GroupBy { obj, group: comp.unwrap_or_else(|| dim.clone()), dim, keys, unique, names })
     }
 
-    /// The group keys, sorted.
+    /// The group keys, sorted (for groups by name, positions in [`GroupBy::group_labels`]).
     pub fn groups(&self) -> &[i64] {
         &self.unique
     }
 
+    /// The group labels as text, in the result's order: `["DJF", "JJA", "MAM", "SON"]` for
+    /// `"time.season"`, `["6", "7"]` for `"time.month"` over June and July.
+    pub fn group_labels(&self) -> Vec<String> {
+        match &self.names {
+            Some(n) => n.clone(),
+            None => self.unique.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
     fn labels(&self) -> Vec<i64> {
         self.keys.iter().map(|k| self.unique.binary_search(k).map_or(-1, |i| i as i64)).collect()
+    }
+
+    /// The coordinate of the group dimension: integer labels, or for groups by name a string
+    /// index whose variable holds the positions `0..n` (variables hold numbers only).
+    fn group_coord(&self) -> (Variable, Index) {
+        match &self.names {
+            Some(n) => (
+                Variable::from_vec(&self.group, (0..n.len() as i64).collect::<Vec<i64>>()),
+                Index::new(self.group.clone(), IndexValues::Str(n.clone().into())),
+            ),
+            None => (
+                Variable::from_vec(&self.group, self.unique.clone()),
+                Index::new(self.group.clone(), IndexValues::Int(self.unique.clone().into())),
+            ),
+        }
     }
 
     /// Reduce every group (the grouped dimension becomes the group dimension).
@@ -879,7 +949,8 @@ impl GroupBy {
             self.obj.dims().iter().map(|d| if *d == self.dim { self.group.clone() } else { d.clone() }).collect();
         let var = Variable::from_parts(dims.clone(), data, self.obj.attrs().clone())?;
         let mut coords = self.obj.coords.restrict(&dims);
-        coords.insert(&self.group, Variable::from_vec(&self.group, self.unique.clone()))?;
+        let (cvar, cidx) = self.group_coord();
+        coords.insert_with_index(&self.group, cvar, Some(cidx));
         Ok(DataArray { name: self.obj.name.clone(), var, coords })
     }
 
@@ -898,13 +969,23 @@ impl GroupBy {
     /// When `per_group` lacks the group dimension or a group.
     pub fn binary(&self, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
         let gidx = per_group.index(&self.group)?;
+        let find = |k: i64| -> Option<usize> {
+            match (&self.names, gidx.values()) {
+                (Some(names), IndexValues::Str(v)) => v.iter().position(|x| *x == names[k as usize]),
+                (None, IndexValues::Str(_)) | (Some(_), _) => None,
+                (None, _) => (0..gidx.len()).find(|&j| gidx.numeric(j) == Some(k as f64)),
+            }
+        };
         let pos: Vec<usize> = self
             .keys
             .iter()
-            .map(|k| {
-                (0..gidx.len()).find(|&j| gidx.numeric(j) == Some(*k as f64)).ok_or_else(|| LabeledError::NoLabel {
+            .map(|&k| {
+                find(k).ok_or_else(|| LabeledError::NoLabel {
                     dim: self.group.clone(),
-                    label: k.to_string(),
+                    label: match &self.names {
+                        Some(n) => format!("{:?}", n[k as usize]),
+                        None => k.to_string(),
+                    },
                     summary: gidx.summary(),
                 })
             })

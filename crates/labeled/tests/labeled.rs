@@ -208,3 +208,64 @@ fn nearest_ties_go_to_the_larger_label_as_in_pandas() {
     assert_eq!(down.sel([("latitude", nearest(37.1))]).unwrap().item().unwrap(), 1.0);
     assert_eq!(down.sel([("latitude", nearest(36.9))]).unwrap().item().unwrap(), 2.0);
 }
+
+/// One value at 00:00 on the 15th of every month of 2019 plus 2020-01-15: value = 10 × month
+/// (and 130 for the January of 2020), on 2 latitudes (the second + 1).
+fn monthly() -> DataArray {
+    let mut t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 15) * NS_PER_DAY).collect();
+    t.push(days_from_civil(2020, 1, 15) * NS_PER_DAY);
+    let n = t.len();
+    let a = ArrayD::from_shape_fn(IxDyn(&[n, 2]), |i| 10.0 * (i[0] + 1) as f64 + i[1] as f64);
+    let var = Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[5, 2]).unwrap()).unwrap();
+    DataArray::new("x", var)
+        .with_coord("time", Variable::from_times("time", t))
+        .unwrap()
+        .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+        .unwrap()
+}
+
+#[test]
+fn groupby_season_sorted_as_xarray_and_anomaly() {
+    let x = monthly();
+    let g = x.groupby("time.season").unwrap();
+    assert_eq!(g.group_labels(), ["DJF", "JJA", "MAM", "SON"]);
+    let clim = g.mean().unwrap();
+    assert_eq!(clim.dims(), &["season", "latitude"]);
+    let idx = clim.index("season").unwrap();
+    assert_eq!((0..4).map(|i| idx.label_string(i)).collect::<Vec<_>>(), ["DJF", "JJA", "MAM", "SON"]);
+    // DJF: Jan 10, Feb 20, Dec 120, Jan 2020 130 → 70; JJA: 60, 70, 80 → 70;
+    // MAM: 30, 40, 50 → 40; SON: 90, 100, 110 → 100.
+    assert_eq!(clim.to_vec_f64().unwrap(), vec![70.0, 71.0, 70.0, 71.0, 40.0, 41.0, 100.0, 101.0]);
+    // Selecting a season by its name.
+    let son = clim.sel([("season", "SON".into())]).unwrap();
+    assert_eq!(son.to_vec_f64().unwrap(), vec![100.0, 101.0]);
+    let anom = g.binary(BinaryOp::Sub, &clim).unwrap();
+    assert_eq!(anom.dims(), &["time", "latitude"]);
+    let v = anom.to_vec_f64().unwrap();
+    // January 2019: 10 - 70; April: 40 - 40; December: 120 - 70; the latitudes alike.
+    assert_eq!((v[0], v[1], v[6], v[22], v[24]), (-60.0, -60.0, 0.0, 50.0, 60.0));
+    // A climatology without a season present in the data: the error names the season.
+    let partial = clim.isel([("season", cumulus_labeled::Isel::List(vec![0, 1, 2]))]).unwrap();
+    let err = g.binary(BinaryOp::Sub, &partial).unwrap_err().to_string();
+    assert!(err.contains("SON") && err.contains("season"), "{err}");
+}
+
+#[test]
+fn groupby_hour_and_dayofyear() {
+    // The hourly series: 2019-06-30 00:00 … 2019-07-02 23:00, value = hour index.
+    let x = series();
+    let by_hour = x.groupby("time.hour").unwrap().mean().unwrap();
+    assert_eq!(by_hour.dims(), &["hour", "latitude"]);
+    assert_eq!(by_hour.shape(), &[24, 2]);
+    // Hour 0 is at indices 0, 24, 48 → 24; hour 23 at 23, 47, 71 → 47.
+    let v = by_hour.to_vec_f64().unwrap();
+    assert_eq!((v[0], v[1], v[46], v[47]), (24.0, 124.0, 47.0, 147.0));
+    assert_eq!(by_hour.coord("hour").unwrap().to_vec_f64().unwrap(), (0..24).map(f64::from).collect::<Vec<_>>());
+    // 2019-06-30 is day 181, July 1 182, July 2 183: means 11.5, 35.5, 59.5.
+    let by_day = x.groupby("time.dayofyear").unwrap().mean().unwrap();
+    assert_eq!(by_day.coord("dayofyear").unwrap().to_vec_f64().unwrap(), vec![181.0, 182.0, 183.0]);
+    assert_eq!(by_day.to_vec_f64().unwrap(), vec![11.5, 111.5, 35.5, 135.5, 59.5, 159.5]);
+    let anom = x.groupby("time.hour").unwrap().binary(BinaryOp::Sub, &by_hour).unwrap();
+    // Index 25 (hour 1 of day 2): 25 - mean(1, 25, 49) = 0.
+    assert_eq!(anom.isel([("time", 25)]).unwrap().to_vec_f64().unwrap(), vec![0.0, 0.0]);
+}
