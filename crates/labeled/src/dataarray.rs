@@ -355,6 +355,84 @@ impl DataArray {
         Ok(a.with_var(a.var.replace(dims, data), a.coords.clone()))
     }
 
+    /// Test every element for membership in `values` (xarray's `da.isin(values)`): a lazy
+    /// boolean array with the same dimensions and coordinates. Comparison is by value as
+    /// `f64` (integers and booleans are converted); NaN is never a member, as in NumPy.
+    ///
+    /// With [`DataArray::sel_mask`] it selects by a datetime component, e.g. the summer
+    /// months of an hourly series (xarray's `da.sel(time=da.time.dt.month.isin([6, 7, 8]))`):
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// // The 1st of every month of 2019, value = month.
+    /// let t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 1) * NS_PER_DAY).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", (1..=12).map(f64::from).collect::<Vec<_>>()))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let summer = da.dt("time", "month")?.isin(&[6.0, 7.0, 8.0]);
+    /// assert_eq!(da.sel_mask("time", &summer)?.to_vec_f64()?, vec![6.0, 7.0, 8.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    pub fn isin(&self, values: &[f64]) -> DataArray {
+        let members: Vec<f64> = values.to_vec();
+        let data = self.data().map_blocks("isin", DType::Bool, move |b| {
+            let out: Vec<bool> = block_f64(b).iter().map(|x| members.contains(x)).collect();
+            Block::from_vec(b.shape(), out).map_err(|(n, m)| format!("isin: {n} values for {m} elements"))
+        });
+        self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone())
+    }
+
+    /// Keep the positions along `dim` where the 1-d boolean `mask` is true — xarray's
+    /// `da.isel(dim=mask)` / `da.sel(dim=mask)` with a boolean DataArray, such as one from
+    /// [`DataArray::isin`] or a comparison. The mask is computed (it is one value per label);
+    /// the data stays lazy. The dimension is kept, even with one or no position left.
+    ///
+    /// The mask must lie along `dim` only, be boolean, have the dimension's length, and, if
+    /// it has a coordinate along `dim`, have the same labels (as xarray, which refuses a
+    /// conflicting indexer coordinate).
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] for an unknown dimension; [`LabeledError::BadSelector`] for a
+    /// mask of other dimensions, dtype or length; [`LabeledError::Mismatch`] when the mask's
+    /// coordinate differs from the array's.
+    pub fn sel_mask(&self, dim: &str, mask: &DataArray) -> Result<DataArray> {
+        let n = self.size(dim)?;
+        let bad = |reason: String| LabeledError::BadSelector {
+            dim: dim.to_string(),
+            selector: format!(
+                "a mask with dimensions {:?}, shape {:?}, dtype {}",
+                mask.dims(),
+                mask.shape(),
+                mask.dtype()
+            ),
+            reason,
+        };
+        if mask.dims().len() != 1 || mask.dims()[0] != dim {
+            return Err(bad(format!("expected a 1-d boolean mask along {dim:?}")));
+        }
+        if mask.dtype() != DType::Bool {
+            return Err(bad("expected dtype bool (from isin or a comparison)".into()));
+        }
+        if mask.shape()[0] != n {
+            return Err(bad(format!("expected {n} values, the length of {dim:?}")));
+        }
+        if let (Some(a), Some(b)) = (self.coords.index(dim), mask.coords.index(dim))
+            && a.values() != b.values()
+        {
+            return Err(LabeledError::Mismatch {
+                op: "sel_mask".into(),
+                reason: format!(
+                    "the mask's {dim:?} coordinate ({}) differs from the array's ({})",
+                    b.summary(),
+                    a.summary()
+                ),
+            });
+        }
+        let keep: Vec<usize> =
+            block_i64(&mask.values()?).iter().enumerate().filter(|(_, k)| **k != 0).map(|(i, _)| i).collect();
+        self.select_positions(dim, &Positions::List(keep))
+    }
+
     /// Reduce over dimensions. `skipna`: `None` means xarray's default (skip NaN for floats).
     ///
     /// # Errors

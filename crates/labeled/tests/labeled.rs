@@ -269,3 +269,34 @@ fn groupby_hour_and_dayofyear() {
     // Index 25 (hour 1 of day 2): 25 - mean(1, 25, 49) = 0.
     assert_eq!(anom.isel([("time", 25)]).unwrap().to_vec_f64().unwrap(), vec![0.0, 0.0]);
 }
+
+#[test]
+fn isin_mask_selects_summer_hours() {
+    // Hourly from 2019-05-31 00:00 for 48 hours: May 31 (hours 0..24), June 1 (24..48).
+    let t0 = days_from_civil(2019, 5, 31) * NS_PER_DAY;
+    let vals: Vec<f64> = (0..48).map(f64::from).collect();
+    let a = ArrayD::from_shape_vec(IxDyn(&[48]), vals).unwrap();
+    let x = DataArray::new("x", Variable::new(&["time"], ChunkedArray::from_array(a, &[7]).unwrap()).unwrap())
+        .with_coord("time", Variable::from_times("time", (0..48).map(|k| t0 + k * NS_PER_HOUR).collect()))
+        .unwrap();
+    let jja = x.dt("time", "month").unwrap().isin(&[6.0, 7.0, 8.0]);
+    assert_eq!(jja.dtype(), cumulus_chunked::DType::Bool);
+    assert_eq!(jja.dims(), &["time"]);
+    let summer = x.sel_mask("time", &jja).unwrap();
+    assert_eq!(summer.dims(), &["time"]);
+    assert_eq!(summer.to_vec_f64().unwrap(), (24..48).map(f64::from).collect::<Vec<_>>());
+    // The time coordinate follows: the first kept label is 2019-06-01T00:00:00.
+    assert_eq!(summer.index("time").unwrap().label_string(0), "2019-06-01T00:00:00");
+    // isin on the values themselves; NaN is never a member.
+    let y = DataArray::new("y", Variable::from_vec("i", vec![1.0, f64::NAN, 3.0, 1.0]));
+    assert_eq!(y.isin(&[1.0, f64::NAN]).to_vec_f64().unwrap(), vec![1.0, 0.0, 0.0, 1.0]);
+    assert_eq!(y.isin(&[]).to_vec_f64().unwrap(), vec![0.0; 4]);
+    // Masks that do not fit: wrong length, not boolean, another dimension.
+    let short = x.isel([("time", 0..10)]).unwrap().dt("time", "month").unwrap().isin(&[6.0]);
+    let err = x.sel_mask("time", &short).unwrap_err().to_string();
+    assert!(err.contains("48") && err.contains("time"), "{err}");
+    let err = x.sel_mask("time", &x.dt("time", "month").unwrap()).unwrap_err().to_string();
+    assert!(err.contains("bool"), "{err}");
+    let err = x.sel_mask("latitude", &jja).unwrap_err().to_string();
+    assert!(err.contains("latitude"), "{err}");
+}
