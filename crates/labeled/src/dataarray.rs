@@ -510,6 +510,39 @@ impl DataArray {
     /// An unknown dimension, weights that do not align.
     pub fn weighted_mean(&self, weights: &DataArray, dims: impl Into<Dims>) -> Result<DataArray> {
         let dims = dims.into();
+        let (valid, filled) = self.valid_and_filled()?;
+        let num = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims.clone(), Some(false))?;
+        let den = valid.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
+        let mut out = num.binary(BinaryOp::Div, &den)?;
+        out.name = self.name.clone();
+        Ok(out)
+    }
+
+    /// The weighted sum over `dims` (xarray's `da.weighted(weights).sum(dims)`): the sum of
+    /// `weights × values` over the values that are not NaN (NaN count as 0, so a position
+    /// where every value is NaN gives 0, as in xarray). `weights` broadcast by dimension name
+    /// and must not contain NaN.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, f64::NAN, 3.0]));
+    /// let w = DataArray::new("w", Variable::from_vec("i", vec![2.0_f64, 5.0, 0.5]));
+    /// // 2 × 1 + 0.5 × 3; the NaN is left out.
+    /// assert_eq!(x.weighted_sum(&w, "i")?.item()?, 3.5);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown dimension, weights that do not align.
+    pub fn weighted_sum(&self, weights: &DataArray, dims: impl Into<Dims>) -> Result<DataArray> {
+        let (_, filled) = self.valid_and_filled()?;
+        let mut out = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
+        out.name = self.name.clone();
+        Ok(out)
+    }
+
+    /// Where the values are not NaN, and the values with NaN replaced by 0.
+    fn valid_and_filled(&self) -> Result<(DataArray, DataArray)> {
         let valid = self.data().isnan().not();
         let valid =
             DataArray { name: None, var: self.var.replace(self.dims().to_vec(), valid), coords: self.coords.clone() };
@@ -520,11 +553,106 @@ impl DataArray {
             var: self.var.replace(self.dims().to_vec(), filled),
             coords: self.coords.clone(),
         };
-        let num = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims.clone(), Some(false))?;
-        let den = valid.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
-        let mut out = num.binary(BinaryOp::Div, &den)?;
-        out.name = self.name.clone();
-        Ok(out)
+        Ok((valid, filled))
+    }
+
+    /// The median over `dims`, NaN skipped (xarray's `da.median(dims)`); see
+    /// [`DataArray::quantile`], of which it is `q = 0.5` (without the `quantile` coordinate).
+    ///
+    /// **Loads the data**: like xarray, which needs the whole of the reduced dimensions in
+    /// one chunk, this computes the input into memory first; the result is in memory.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, 3.0, 2.0, f64::NAN]));
+    /// assert_eq!(x.median("i")?.item()?, 2.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown dimension; the first failing task while loading.
+    pub fn median(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.quantile_impl(0.5, dims.into(), false)
+    }
+
+    /// The `q`-quantile over `dims` (xarray's `da.quantile(q, dims)`), NaN skipped, with
+    /// NumPy's default method `"linear"`: for the `n` sorted values `x`, position
+    /// `h = q (n − 1)` and `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])`. Positions where every value is
+    /// NaN give NaN. The reduced dimensions are dropped and, as in xarray, a scalar
+    /// `quantile` coordinate holds `q`. Float32 data gives float32, other types float64.
+    ///
+    /// **Loads the data**: like xarray, which needs the whole of the reduced dimensions in
+    /// one chunk, this computes the input into memory first; the result is in memory.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, 2.0, 3.0, 4.0]));
+    /// let q = x.quantile(0.25, "i")?;
+    /// assert_eq!(q.item()?, 1.75);
+    /// assert_eq!(q.coord("quantile")?.item()?, 0.25);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `q` outside `[0, 1]` ([`LabeledError::Mismatch`]); an unknown dimension; the first
+    /// failing task while loading.
+    pub fn quantile(&self, q: f64, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.quantile_impl(q, dims.into(), true)
+    }
+
+    fn quantile_impl(&self, q: f64, dims: Dims, with_coord: bool) -> Result<DataArray> {
+        if !(0.0..=1.0).contains(&q) {
+            return Err(LabeledError::Mismatch {
+                op: "quantile".into(),
+                reason: format!("q = {q}; expected a value between 0 and 1"),
+            });
+        }
+        let mut dims: Vec<String> = match dims {
+            Dims::All => self.dims().to_vec(),
+            Dims::Some(d) => d,
+        };
+        let mut seen = Vec::new();
+        dims.retain(|d| {
+            if seen.contains(d) {
+                false
+            } else {
+                seen.push(d.clone());
+                true
+            }
+        });
+        let red_axes = dims.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+        let kept_axes: Vec<usize> = (0..self.dims().len()).filter(|a| !red_axes.contains(a)).collect();
+        let kept: Vec<String> = kept_axes.iter().map(|&a| self.dims()[a].clone()).collect();
+        let kept_shape: Vec<usize> = kept_axes.iter().map(|&a| self.shape()[a]).collect();
+        let nk: usize = kept_shape.iter().product();
+        let nr: usize = red_axes.iter().map(|&a| self.shape()[a]).product();
+        let perm: Vec<usize> = kept_axes.iter().chain(&red_axes).copied().collect();
+        // Kept axes first, reduced axes last: every run of `nr` values is one output's sample.
+        let flat = block_f64(&self.values()?.permuted(&perm));
+        let out: Vec<f64> = if nr == 0 {
+            vec![f64::NAN; nk]
+        } else {
+            flat.chunks(nr)
+                .map(|c| {
+                    let mut v: Vec<f64> = c.iter().copied().filter(|x| !x.is_nan()).collect();
+                    v.sort_unstable_by(f64::total_cmp);
+                    linear_quantile(&v, q)
+                })
+                .collect()
+        };
+        let block = Block::from_vec(&kept_shape, out).map_err(|(n, m)| LabeledError::Mismatch {
+            op: "quantile".into(),
+            reason: format!("{n} results for {m} positions"),
+        })?;
+        let dtype = if self.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+        let data = ChunkedArray::from_block(block.cast(dtype), cumulus_chunked::Chunks::single(&kept_shape))?;
+        let var = Variable::from_parts(kept.clone(), data, self.attrs().clone())?;
+        let mut coords = self.coords.restrict(&kept);
+        if with_coord {
+            let scalar = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), q);
+            coords.insert("quantile", Variable::new(&[], ChunkedArray::from_array(scalar, &[])?)?)?;
+        }
+        Ok(DataArray { name: self.name.clone(), var, coords })
     }
 
     /// Group along the dimension of a coordinate component: `"time.month"`, `"time.hour"`,
@@ -781,6 +909,22 @@ impl DataArray {
         }
         Ok(v[0])
     }
+}
+
+/// NumPy's `"linear"` quantile of sorted values without NaN (NaN when empty), with NumPy's
+/// two-sided interpolation so results agree to the last bit in most cases.
+fn linear_quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = q * (n - 1) as f64;
+    let lo = (h.floor() as usize).min(n - 1);
+    let hi = (lo + 1).min(n - 1);
+    let t = h - lo as f64;
+    let (a, b) = (sorted[lo], sorted[hi]);
+    let diff = b - a;
+    if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t }
 }
 
 /// Resolve a selector against an index.

@@ -300,3 +300,74 @@ fn isin_mask_selects_summer_hours() {
     let err = x.sel_mask("latitude", &jja).unwrap_err().to_string();
     assert!(err.contains("latitude"), "{err}");
 }
+
+#[test]
+fn median_and_quantile_skip_nan_and_interpolate_linearly() {
+    let x = DataArray::new("x", Variable::from_vec("i", vec![1.0f64, 3.0, 2.0, f64::NAN]));
+    assert_eq!(x.median("i").unwrap().item().unwrap(), 2.0);
+    let y = DataArray::new("y", Variable::from_vec("i", vec![4.0f64, 2.0, 1.0, 3.0]));
+    // Sorted 1 2 3 4; h = 0.25 × 3 = 0.75 → 1 + 0.75 × (2 − 1).
+    let q = y.quantile(0.25, "i").unwrap();
+    assert_eq!(q.item().unwrap(), 1.75);
+    assert_eq!(q.coord("quantile").unwrap().item().unwrap(), 0.25);
+    assert_eq!(y.quantile(0.0, "i").unwrap().item().unwrap(), 1.0);
+    assert_eq!(y.quantile(1.0, "i").unwrap().item().unwrap(), 4.0);
+    assert_eq!(y.median("i").unwrap().item().unwrap(), 2.5);
+    // Along one of two dimensions, lazily chunked input: time × latitude, 5 × 2.
+    //   latitude 0: 5, 1, NaN, 3, 2 → sorted 1 2 3 5: median 2.5, q0.9: h = 2.7 → 3 + 0.7 × 2 = 4.4
+    //   latitude 1: all NaN → NaN
+    let a = ArrayD::from_shape_vec(
+        IxDyn(&[5, 2]),
+        vec![5.0, f64::NAN, 1.0, f64::NAN, f64::NAN, f64::NAN, 3.0, f64::NAN, 2.0, f64::NAN],
+    )
+    .unwrap();
+    let z = DataArray::new(
+        "z",
+        Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[2, 1]).unwrap()).unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+    .unwrap();
+    let m = z.median("time").unwrap();
+    assert_eq!(m.dims(), &["latitude"]);
+    assert_eq!(m.coord("latitude").unwrap().to_vec_f64().unwrap(), vec![25.0, 22.0]);
+    let v = m.to_vec_f64().unwrap();
+    assert_eq!(v[0], 2.5);
+    assert!(v[1].is_nan());
+    let q9 = z.quantile(0.9, "time").unwrap().to_vec_f64().unwrap();
+    assert!((q9[0] - 4.4).abs() < 1e-12, "{q9:?}");
+    // Over latitude: 5, 1, NaN, 3, 2 (one value each, or none).
+    let over_lat = z.median("latitude").unwrap().to_vec_f64().unwrap();
+    assert_eq!((over_lat[0], over_lat[1], over_lat[3]), (5.0, 1.0, 3.0));
+    assert!(over_lat[2].is_nan());
+    // Over both: 1 2 3 5 → 2.5.
+    assert_eq!(z.median(["time", "latitude"]).unwrap().item().unwrap(), 2.5);
+    let err = z.quantile(1.5, "time").unwrap_err().to_string();
+    assert!(err.contains("1.5"), "{err}");
+    let err = z.median("level").unwrap_err().to_string();
+    assert!(err.contains("level"), "{err}");
+}
+
+#[test]
+fn weighted_sum_leaves_nan_out() {
+    // 2 times × 2 latitudes, weights along latitude only.
+    let a = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1.0, 2.0, f64::NAN, 4.0]).unwrap();
+    let x = DataArray::new(
+        "x",
+        Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[1, 2]).unwrap()).unwrap(),
+    );
+    let w = DataArray::new("w", Variable::from_vec("latitude", vec![0.5f64, 2.0]));
+    // Over latitude: time 0: 0.5 × 1 + 2 × 2 = 4.5; time 1: NaN left out → 2 × 4 = 8.
+    let s = x.weighted_sum(&w, "latitude").unwrap();
+    assert_eq!(s.dims(), &["time"]);
+    assert_eq!(s.name(), Some("x"));
+    assert_eq!(s.to_vec_f64().unwrap(), vec![4.5, 8.0]);
+    // Over time: latitude 0: 0.5 × 1 = 0.5; latitude 1: 2 × (2 + 4) = 12.
+    assert_eq!(x.weighted_sum(&w, "time").unwrap().to_vec_f64().unwrap(), vec![0.5, 12.0]);
+    // Over both: 4.5 + 8 = 12.5; and the mean still agrees: 12.5 / (0.5 + 2 + 2) = 12.5 / 4.5.
+    assert_eq!(x.weighted_sum(&w, ["time", "latitude"]).unwrap().item().unwrap(), 12.5);
+    let mean = x.weighted_mean(&w, ["time", "latitude"]).unwrap().item().unwrap();
+    assert!((mean - 12.5 / 4.5).abs() < 1e-12);
+    // A position where every value is NaN sums to 0, as in xarray.
+    let nan = DataArray::new("n", Variable::from_vec("latitude", vec![f64::NAN, f64::NAN]));
+    assert_eq!(nan.weighted_sum(&w, "latitude").unwrap().item().unwrap(), 0.0);
+}
