@@ -371,3 +371,60 @@ fn weighted_sum_leaves_nan_out() {
     let nan = DataArray::new("n", Variable::from_vec("latitude", vec![f64::NAN, f64::NAN]));
     assert_eq!(nan.weighted_sum(&w, "latitude").unwrap().item().unwrap(), 0.0);
 }
+
+#[test]
+fn concat_along_time_joins_data_and_time_labels() {
+    let x = series();
+    let a = x.isel([("time", 0..30)]).unwrap();
+    let b = x.isel([("time", 30..72)]).unwrap();
+    let ab = cumulus_labeled::concat(&[a.clone(), b.clone()], "time").unwrap();
+    assert_eq!(ab.dims(), &["time", "latitude"]);
+    assert_eq!(ab.shape(), &[72, 2]);
+    assert_eq!(ab.name(), Some("x"));
+    assert_eq!(ab.to_vec_f64().unwrap(), x.to_vec_f64().unwrap());
+    // The time labels are joined (an index again: a partial date selects July).
+    assert_eq!(ab.index("time").unwrap().values(), x.index("time").unwrap().values());
+    assert_eq!(ab.sel([("time", "2019-07".into())]).unwrap().shape(), &[48, 2]);
+    assert_eq!(ab.coord("latitude").unwrap().to_vec_f64().unwrap(), vec![25.0, 22.0]);
+    // Latitudes that differ: the error names the coordinate and the two values.
+    let shifted = b.clone().with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 21.0])).unwrap();
+    let err = cumulus_labeled::concat(&[a.clone(), shifted], "time").unwrap_err().to_string();
+    assert!(err.contains("\"latitude\"") && err.contains("22") && err.contains("21"), "{err}");
+    // Other sizes along another dimension, a missing dimension, no arrays.
+    let one_lat = b.isel([("latitude", 0..1)]).unwrap();
+    let err = cumulus_labeled::concat(&[a.clone(), one_lat], "time").unwrap_err().to_string();
+    assert!(err.contains("latitude") && err.contains('2') && err.contains('1'), "{err}");
+    let err = cumulus_labeled::concat(&[a.clone(), b.clone()], "level").unwrap_err().to_string();
+    assert!(err.contains("level"), "{err}");
+    assert!(cumulus_labeled::concat(&[], "time").is_err());
+}
+
+#[test]
+fn merge_unions_variables_and_checks_conflicts() {
+    let lat = Variable::from_vec("latitude", vec![25.0f64, 24.0]);
+    let a = Dataset::new()
+        .with_coord("latitude", lat.clone())
+        .unwrap()
+        .with_var("t2m", Variable::from_vec("latitude", vec![300.0f64, 301.0]))
+        .unwrap();
+    let b = Dataset::new()
+        .with_coord("latitude", lat.clone())
+        .unwrap()
+        .with_var("tp", Variable::from_vec("latitude", vec![0.1f64, 0.2]))
+        .unwrap()
+        .with_var("t2m", Variable::from_vec("latitude", vec![300.0f64, 301.0]))
+        .unwrap();
+    let m = cumulus_labeled::merge(&[a.clone(), b]).unwrap();
+    assert_eq!(m.data_vars(), vec!["t2m", "tp"]);
+    assert_eq!(m.get("tp").unwrap().to_vec_f64().unwrap(), vec![0.1, 0.2]);
+    assert_eq!(m.get("t2m").unwrap().to_vec_f64().unwrap(), vec![300.0, 301.0]);
+    assert_eq!(m.coords().index("latitude").unwrap().len(), 2);
+    // A same-named variable of another shape: the error names it.
+    let c = Dataset::new().with_var("t2m", Variable::from_vec("time", vec![1.0f64, 2.0, 3.0])).unwrap();
+    let err = cumulus_labeled::merge(&[a.clone(), c]).unwrap_err().to_string();
+    assert!(err.contains("t2m") && err.contains("time"), "{err}");
+    // A coordinate with other values: named, with the two values.
+    let d = Dataset::new().with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 23.5])).unwrap();
+    let err = cumulus_labeled::merge(&[a, d]).unwrap_err().to_string();
+    assert!(err.contains("\"latitude\"") && err.contains("24") && err.contains("23.5"), "{err}");
+}
