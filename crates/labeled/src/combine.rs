@@ -1,4 +1,4 @@
-//! [`concat`] and [`merge`]: xarray's `xr.concat` along an existing dimension and `xr.merge`.
+//! [`concat()`] and [`merge()`]: xarray's `xr.concat` along an existing dimension and `xr.merge`.
 //!
 //! Both are stricter than xarray in one way, stated where it matters: coordinates that are
 //! not concatenated must agree exactly (xarray would align them with an outer join, or

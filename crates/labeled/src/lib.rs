@@ -4,7 +4,7 @@
 //! [`Variable`] (named dimensions over lazy data), [`DataArray`] (a variable with
 //! coordinates), [`Dataset`] (variables sharing coordinates), indexes for numeric and datetime
 //! coordinates with xarray's selection rules, CF time, reductions by dimension name, arithmetic
-//! aligned by coordinates, `groupby` and `resample`, [`concat`] and [`merge`].
+//! aligned by coordinates, `groupby` and `resample`, [`concat()`] and [`merge()`].
 //!
 //! Names and semantics follow xarray: `isel`, `sel` (inclusive label slices, descending
 //! latitude, partial date strings, `nearest`), `mean("time")` skipping NaN for floats,
