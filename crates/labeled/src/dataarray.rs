@@ -355,6 +355,84 @@ impl DataArray {
         Ok(a.with_var(a.var.replace(dims, data), a.coords.clone()))
     }
 
+    /// Test every element for membership in `values` (xarray's `da.isin(values)`): a lazy
+    /// boolean array with the same dimensions and coordinates. Comparison is by value as
+    /// `f64` (integers and booleans are converted); NaN is never a member, as in NumPy.
+    ///
+    /// With [`DataArray::sel_mask`] it selects by a datetime component, e.g. the summer
+    /// months of an hourly series (xarray's `da.sel(time=da.time.dt.month.isin([6, 7, 8]))`):
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// // The 1st of every month of 2019, value = month.
+    /// let t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 1) * NS_PER_DAY).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", (1..=12).map(f64::from).collect::<Vec<_>>()))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let summer = da.dt("time", "month")?.isin(&[6.0, 7.0, 8.0]);
+    /// assert_eq!(da.sel_mask("time", &summer)?.to_vec_f64()?, vec![6.0, 7.0, 8.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    pub fn isin(&self, values: &[f64]) -> DataArray {
+        let members: Vec<f64> = values.to_vec();
+        let data = self.data().map_blocks("isin", DType::Bool, move |b| {
+            let out: Vec<bool> = block_f64(b).iter().map(|x| members.contains(x)).collect();
+            Block::from_vec(b.shape(), out).map_err(|(n, m)| format!("isin: {n} values for {m} elements"))
+        });
+        self.with_var(self.var.replace(self.dims().to_vec(), data), self.coords.clone())
+    }
+
+    /// Keep the positions along `dim` where the 1-d boolean `mask` is true — xarray's
+    /// `da.isel(dim=mask)` / `da.sel(dim=mask)` with a boolean DataArray, such as one from
+    /// [`DataArray::isin`] or a comparison. The mask is computed (it is one value per label);
+    /// the data stays lazy. The dimension is kept, even with one or no position left.
+    ///
+    /// The mask must lie along `dim` only, be boolean, have the dimension's length, and, if
+    /// it has a coordinate along `dim`, have the same labels (as xarray, which refuses a
+    /// conflicting indexer coordinate).
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] for an unknown dimension; [`LabeledError::BadSelector`] for a
+    /// mask of other dimensions, dtype or length; [`LabeledError::Mismatch`] when the mask's
+    /// coordinate differs from the array's.
+    pub fn sel_mask(&self, dim: &str, mask: &DataArray) -> Result<DataArray> {
+        let n = self.size(dim)?;
+        let bad = |reason: String| LabeledError::BadSelector {
+            dim: dim.to_string(),
+            selector: format!(
+                "a mask with dimensions {:?}, shape {:?}, dtype {}",
+                mask.dims(),
+                mask.shape(),
+                mask.dtype()
+            ),
+            reason,
+        };
+        if mask.dims().len() != 1 || mask.dims()[0] != dim {
+            return Err(bad(format!("expected a 1-d boolean mask along {dim:?}")));
+        }
+        if mask.dtype() != DType::Bool {
+            return Err(bad("expected dtype bool (from isin or a comparison)".into()));
+        }
+        if mask.shape()[0] != n {
+            return Err(bad(format!("expected {n} values, the length of {dim:?}")));
+        }
+        if let (Some(a), Some(b)) = (self.coords.index(dim), mask.coords.index(dim))
+            && a.values() != b.values()
+        {
+            return Err(LabeledError::Mismatch {
+                op: "sel_mask".into(),
+                reason: format!(
+                    "the mask's {dim:?} coordinate ({}) differs from the array's ({})",
+                    b.summary(),
+                    a.summary()
+                ),
+            });
+        }
+        let keep: Vec<usize> =
+            block_i64(&mask.values()?).iter().enumerate().filter(|(_, k)| **k != 0).map(|(i, _)| i).collect();
+        self.select_positions(dim, &Positions::List(keep))
+    }
+
     /// Reduce over dimensions. `skipna`: `None` means xarray's default (skip NaN for floats).
     ///
     /// # Errors
@@ -432,6 +510,39 @@ impl DataArray {
     /// An unknown dimension, weights that do not align.
     pub fn weighted_mean(&self, weights: &DataArray, dims: impl Into<Dims>) -> Result<DataArray> {
         let dims = dims.into();
+        let (valid, filled) = self.valid_and_filled()?;
+        let num = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims.clone(), Some(false))?;
+        let den = valid.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
+        let mut out = num.binary(BinaryOp::Div, &den)?;
+        out.name = self.name.clone();
+        Ok(out)
+    }
+
+    /// The weighted sum over `dims` (xarray's `da.weighted(weights).sum(dims)`): the sum of
+    /// `weights × values` over the values that are not NaN (NaN count as 0, so a position
+    /// where every value is NaN gives 0, as in xarray). `weights` broadcast by dimension name
+    /// and must not contain NaN.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, f64::NAN, 3.0]));
+    /// let w = DataArray::new("w", Variable::from_vec("i", vec![2.0_f64, 5.0, 0.5]));
+    /// // 2 × 1 + 0.5 × 3; the NaN is left out.
+    /// assert_eq!(x.weighted_sum(&w, "i")?.item()?, 3.5);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown dimension, weights that do not align.
+    pub fn weighted_sum(&self, weights: &DataArray, dims: impl Into<Dims>) -> Result<DataArray> {
+        let (_, filled) = self.valid_and_filled()?;
+        let mut out = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
+        out.name = self.name.clone();
+        Ok(out)
+    }
+
+    /// Where the values are not NaN, and the values with NaN replaced by 0.
+    fn valid_and_filled(&self) -> Result<(DataArray, DataArray)> {
         let valid = self.data().isnan().not();
         let valid =
             DataArray { name: None, var: self.var.replace(self.dims().to_vec(), valid), coords: self.coords.clone() };
@@ -442,15 +553,129 @@ impl DataArray {
             var: self.var.replace(self.dims().to_vec(), filled),
             coords: self.coords.clone(),
         };
-        let num = filled.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims.clone(), Some(false))?;
-        let den = valid.binary(BinaryOp::Mul, weights)?.reduce(ReduceOp::Sum, dims, Some(false))?;
-        let mut out = num.binary(BinaryOp::Div, &den)?;
-        out.name = self.name.clone();
-        Ok(out)
+        Ok((valid, filled))
+    }
+
+    /// The median over `dims`, NaN skipped (xarray's `da.median(dims)`); see
+    /// [`DataArray::quantile`], of which it is `q = 0.5` (without the `quantile` coordinate).
+    ///
+    /// **Loads the data**: like xarray, which needs the whole of the reduced dimensions in
+    /// one chunk, this computes the input into memory first; the result is in memory.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, 3.0, 2.0, f64::NAN]));
+    /// assert_eq!(x.median("i")?.item()?, 2.0);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown dimension; the first failing task while loading.
+    pub fn median(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.quantile_impl(0.5, dims.into(), false)
+    }
+
+    /// The `q`-quantile over `dims` (xarray's `da.quantile(q, dims)`), NaN skipped, with
+    /// NumPy's default method `"linear"`: for the `n` sorted values `x`, position
+    /// `h = q (n − 1)` and `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])`. Positions where every value is
+    /// NaN give NaN. The reduced dimensions are dropped and, as in xarray, a scalar
+    /// `quantile` coordinate holds `q`. Float32 data gives float32, other types float64.
+    ///
+    /// **Loads the data**: like xarray, which needs the whole of the reduced dimensions in
+    /// one chunk, this computes the input into memory first; the result is in memory.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![1.0_f64, 2.0, 3.0, 4.0]));
+    /// let q = x.quantile(0.25, "i")?;
+    /// assert_eq!(q.item()?, 1.75);
+    /// assert_eq!(q.coord("quantile")?.item()?, 0.25);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `q` outside `[0, 1]` ([`LabeledError::Mismatch`]); an unknown dimension; the first
+    /// failing task while loading.
+    pub fn quantile(&self, q: f64, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.quantile_impl(q, dims.into(), true)
+    }
+
+    fn quantile_impl(&self, q: f64, dims: Dims, with_coord: bool) -> Result<DataArray> {
+        if !(0.0..=1.0).contains(&q) {
+            return Err(LabeledError::Mismatch {
+                op: "quantile".into(),
+                reason: format!("q = {q}; expected a value between 0 and 1"),
+            });
+        }
+        let mut dims: Vec<String> = match dims {
+            Dims::All => self.dims().to_vec(),
+            Dims::Some(d) => d,
+        };
+        let mut seen = Vec::new();
+        dims.retain(|d| {
+            if seen.contains(d) {
+                false
+            } else {
+                seen.push(d.clone());
+                true
+            }
+        });
+        let red_axes = dims.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+        let kept_axes: Vec<usize> = (0..self.dims().len()).filter(|a| !red_axes.contains(a)).collect();
+        let kept: Vec<String> = kept_axes.iter().map(|&a| self.dims()[a].clone()).collect();
+        let kept_shape: Vec<usize> = kept_axes.iter().map(|&a| self.shape()[a]).collect();
+        let nk: usize = kept_shape.iter().product();
+        let nr: usize = red_axes.iter().map(|&a| self.shape()[a]).product();
+        let perm: Vec<usize> = kept_axes.iter().chain(&red_axes).copied().collect();
+        // Kept axes first, reduced axes last: every run of `nr` values is one output's sample.
+        let flat = block_f64(&self.values()?.permuted(&perm));
+        let out: Vec<f64> = if nr == 0 {
+            vec![f64::NAN; nk]
+        } else {
+            flat.chunks(nr)
+                .map(|c| {
+                    let mut v: Vec<f64> = c.iter().copied().filter(|x| !x.is_nan()).collect();
+                    v.sort_unstable_by(f64::total_cmp);
+                    linear_quantile(&v, q)
+                })
+                .collect()
+        };
+        let block = Block::from_vec(&kept_shape, out).map_err(|(n, m)| LabeledError::Mismatch {
+            op: "quantile".into(),
+            reason: format!("{n} results for {m} positions"),
+        })?;
+        let dtype = if self.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+        let data = ChunkedArray::from_block(block.cast(dtype), cumulus_chunked::Chunks::single(&kept_shape))?;
+        let var = Variable::from_parts(kept.clone(), data, self.attrs().clone())?;
+        let mut coords = self.coords.restrict(&kept);
+        if with_coord {
+            let scalar = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), q);
+            coords.insert("quantile", Variable::new(&[], ChunkedArray::from_array(scalar, &[])?)?)?;
+        }
+        Ok(DataArray { name: self.name.clone(), var, coords })
     }
 
     /// Group along the dimension of a coordinate component: `"time.month"`, `"time.hour"`,
-    /// `"time.dayofyear"`, `"time.year"`, or a plain integer coordinate name.
+    /// `"time.dayofyear"`, `"time.year"`, `"time.season"`, or a plain integer coordinate name.
+    /// The groups are sorted as in xarray; seasons alphabetically, so the `season` dimension
+    /// of the result has the string labels `DJF`, `JJA`, `MAM`, `SON` (those present).
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// // One value on the 1st of every month of 2019: value = month.
+    /// let t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 1) * NS_PER_DAY).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", (1..=12).map(f64::from).collect::<Vec<_>>()))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let by_season = da.groupby("time.season")?;
+    /// assert_eq!(by_season.group_labels(), ["DJF", "JJA", "MAM", "SON"]);
+    /// let clim = by_season.mean()?;
+    /// assert_eq!(clim.dims(), &["season"]);
+    /// // DJF = (1 + 2 + 12) / 3, JJA = 7, MAM = 4, SON = 10.
+    /// assert_eq!(clim.to_vec_f64()?, vec![5.0, 7.0, 4.0, 10.0]);
+    /// assert_eq!(clim.index("season")?.label_string(1), "JJA");
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
     ///
     /// # Errors
     /// An unknown coordinate or component.
@@ -686,6 +911,22 @@ impl DataArray {
     }
 }
 
+/// NumPy's `"linear"` quantile of sorted values without NaN (NaN when empty), with NumPy's
+/// two-sided interpolation so results agree to the last bit in most cases.
+fn linear_quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = q * (n - 1) as f64;
+    let lo = (h.floor() as usize).min(n - 1);
+    let hi = (lo + 1).min(n - 1);
+    let t = h - lo as f64;
+    let (a, b) = (sorted[lo], sorted[hi]);
+    let diff = b - a;
+    if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t }
+}
+
 /// Resolve a selector against an index.
 ///
 /// # Errors
@@ -831,7 +1072,11 @@ pub fn dt_season(idx: &Index) -> Result<Vec<&'static str>> {
     Ok(dt_component(idx, "month")?.into_iter().map(|m| time::season(m as u32)).collect())
 }
 
-/// A grouping of a DataArray along one dimension by integer keys.
+/// A grouping of a DataArray along one dimension: by integer keys (`"time.month"`,
+/// `"time.hour"`, an integer coordinate) or by names (`"time.season"`).
+///
+/// As in xarray, the groups come sorted: months 1…12, and seasons alphabetically
+/// (`DJF`, `JJA`, `MAM`, `SON`). Only the groups present in the data appear.
 #[derive(Debug, Clone)]
 pub struct GroupBy {
     obj: DataArray,
@@ -839,6 +1084,8 @@ pub struct GroupBy {
     group: String,
     keys: Vec<i64>,
     unique: Vec<i64>,
+    /// For groups by name: the sorted names; `keys` and `unique` are then positions in it.
+    names: Option<Vec<String>>,
 }
 
 impl GroupBy {
@@ -848,23 +1095,68 @@ impl GroupBy {
             None => (key.to_string(), None),
         };
         let idx = obj.index(&dim)?;
-        let keys = match &comp {
+        let mut names = None;
+        let keys = match comp.as_deref() {
+            Some("season") => {
+                let seasons = dt_season(idx)?;
+                let mut sorted: Vec<String> = seasons.iter().map(|s| (*s).to_string()).collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                let keys = seasons.iter().map(|s| sorted.iter().position(|n| n == s).unwrap_or(0) as i64).collect();
+                names = Some(sorted);
+                keys
+            }
             Some(c) => dt_component(idx, c)?,
-            None => (0..idx.len()).map(|i| idx.numeric(i).unwrap_or(0.0) as i64).collect(),
+            None => {
+                if let IndexValues::Str(_) = idx.values() {
+                    return Err(LabeledError::BadSelector {
+                        dim: dim.clone(),
+                        selector: format!("groupby({key:?})"),
+                        reason: "groups need an integer coordinate or a datetime component \
+                                 (time.month, time.season, …)"
+                            .into(),
+                    });
+                }
+                (0..idx.len()).map(|i| idx.numeric(i).unwrap_or(0.0) as i64).collect()
+            }
         };
-        let mut unique = keys.clone();
+        let mut unique: Vec<i64> = keys.clone();
         unique.sort_unstable();
         unique.dedup();
-        Ok(GroupBy { obj, group: comp.unwrap_or_else(|| dim.clone()), dim, keys, unique })
+        Ok(GroupBy { obj, group: comp.unwrap_or_else(|| dim.clone()), dim, keys, unique, names })
     }
 
-    /// The group keys, sorted.
+    /// The group keys, sorted (for groups by name, positions in [`GroupBy::group_labels`]).
     pub fn groups(&self) -> &[i64] {
         &self.unique
     }
 
+    /// The group labels as text, in the result's order: `["DJF", "JJA", "MAM", "SON"]` for
+    /// `"time.season"`, `["6", "7"]` for `"time.month"` over June and July.
+    pub fn group_labels(&self) -> Vec<String> {
+        match &self.names {
+            Some(n) => n.clone(),
+            None => self.unique.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
     fn labels(&self) -> Vec<i64> {
         self.keys.iter().map(|k| self.unique.binary_search(k).map_or(-1, |i| i as i64)).collect()
+    }
+
+    /// The coordinate of the group dimension: integer labels, or for groups by name a string
+    /// index whose variable holds the positions `0..n` (variables hold numbers only).
+    fn group_coord(&self) -> (Variable, Index) {
+        match &self.names {
+            Some(n) => (
+                Variable::from_vec(&self.group, (0..n.len() as i64).collect::<Vec<i64>>()),
+                Index::new(self.group.clone(), IndexValues::Str(n.clone().into())),
+            ),
+            None => (
+                Variable::from_vec(&self.group, self.unique.clone()),
+                Index::new(self.group.clone(), IndexValues::Int(self.unique.clone().into())),
+            ),
+        }
     }
 
     /// Reduce every group (the grouped dimension becomes the group dimension).
@@ -879,7 +1171,8 @@ impl GroupBy {
             self.obj.dims().iter().map(|d| if *d == self.dim { self.group.clone() } else { d.clone() }).collect();
         let var = Variable::from_parts(dims.clone(), data, self.obj.attrs().clone())?;
         let mut coords = self.obj.coords.restrict(&dims);
-        coords.insert(&self.group, Variable::from_vec(&self.group, self.unique.clone()))?;
+        let (cvar, cidx) = self.group_coord();
+        coords.insert_with_index(&self.group, cvar, Some(cidx));
         Ok(DataArray { name: self.obj.name.clone(), var, coords })
     }
 
@@ -898,13 +1191,23 @@ impl GroupBy {
     /// When `per_group` lacks the group dimension or a group.
     pub fn binary(&self, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
         let gidx = per_group.index(&self.group)?;
+        let find = |k: i64| -> Option<usize> {
+            match (&self.names, gidx.values()) {
+                (Some(names), IndexValues::Str(v)) => v.iter().position(|x| *x == names[k as usize]),
+                (None, IndexValues::Str(_)) | (Some(_), _) => None,
+                (None, _) => (0..gidx.len()).find(|&j| gidx.numeric(j) == Some(k as f64)),
+            }
+        };
         let pos: Vec<usize> = self
             .keys
             .iter()
-            .map(|k| {
-                (0..gidx.len()).find(|&j| gidx.numeric(j) == Some(*k as f64)).ok_or_else(|| LabeledError::NoLabel {
+            .map(|&k| {
+                find(k).ok_or_else(|| LabeledError::NoLabel {
                     dim: self.group.clone(),
-                    label: k.to_string(),
+                    label: match &self.names {
+                        Some(n) => format!("{:?}", n[k as usize]),
+                        None => k.to_string(),
+                    },
                     summary: gidx.summary(),
                 })
             })

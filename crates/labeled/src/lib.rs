@@ -4,12 +4,13 @@
 //! [`Variable`] (named dimensions over lazy data), [`DataArray`] (a variable with
 //! coordinates), [`Dataset`] (variables sharing coordinates), indexes for numeric and datetime
 //! coordinates with xarray's selection rules, CF time, reductions by dimension name, arithmetic
-//! aligned by coordinates, `groupby` and `resample`.
+//! aligned by coordinates, `groupby` and `resample`, [`concat()`] and [`merge()`].
 //!
 //! Names and semantics follow xarray: `isel`, `sel` (inclusive label slices, descending
 //! latitude, partial date strings, `nearest`), `mean("time")` skipping NaN for floats,
 //! `groupby("time.month")`, `resample(time="1D")` with NaN for empty bins.
 
+pub mod combine;
 pub mod coords;
 pub mod dataarray;
 pub mod dataset;
@@ -21,6 +22,7 @@ pub mod repr_html;
 pub mod time;
 pub mod variable;
 
+pub use combine::{concat, merge};
 pub use coords::Coords;
 pub use dataarray::{DataArray, Dims, GroupBy, Resample};
 pub use dataset::Dataset;

@@ -208,3 +208,223 @@ fn nearest_ties_go_to_the_larger_label_as_in_pandas() {
     assert_eq!(down.sel([("latitude", nearest(37.1))]).unwrap().item().unwrap(), 1.0);
     assert_eq!(down.sel([("latitude", nearest(36.9))]).unwrap().item().unwrap(), 2.0);
 }
+
+/// One value at 00:00 on the 15th of every month of 2019 plus 2020-01-15: value = 10 × month
+/// (and 130 for the January of 2020), on 2 latitudes (the second + 1).
+fn monthly() -> DataArray {
+    let mut t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 15) * NS_PER_DAY).collect();
+    t.push(days_from_civil(2020, 1, 15) * NS_PER_DAY);
+    let n = t.len();
+    let a = ArrayD::from_shape_fn(IxDyn(&[n, 2]), |i| 10.0 * (i[0] + 1) as f64 + i[1] as f64);
+    let var = Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[5, 2]).unwrap()).unwrap();
+    DataArray::new("x", var)
+        .with_coord("time", Variable::from_times("time", t))
+        .unwrap()
+        .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+        .unwrap()
+}
+
+#[test]
+fn groupby_season_sorted_as_xarray_and_anomaly() {
+    let x = monthly();
+    let g = x.groupby("time.season").unwrap();
+    assert_eq!(g.group_labels(), ["DJF", "JJA", "MAM", "SON"]);
+    let clim = g.mean().unwrap();
+    assert_eq!(clim.dims(), &["season", "latitude"]);
+    let idx = clim.index("season").unwrap();
+    assert_eq!((0..4).map(|i| idx.label_string(i)).collect::<Vec<_>>(), ["DJF", "JJA", "MAM", "SON"]);
+    // DJF: Jan 10, Feb 20, Dec 120, Jan 2020 130 → 70; JJA: 60, 70, 80 → 70;
+    // MAM: 30, 40, 50 → 40; SON: 90, 100, 110 → 100.
+    assert_eq!(clim.to_vec_f64().unwrap(), vec![70.0, 71.0, 70.0, 71.0, 40.0, 41.0, 100.0, 101.0]);
+    // Selecting a season by its name.
+    let son = clim.sel([("season", "SON".into())]).unwrap();
+    assert_eq!(son.to_vec_f64().unwrap(), vec![100.0, 101.0]);
+    let anom = g.binary(BinaryOp::Sub, &clim).unwrap();
+    assert_eq!(anom.dims(), &["time", "latitude"]);
+    let v = anom.to_vec_f64().unwrap();
+    // January 2019: 10 - 70; April: 40 - 40; December: 120 - 70; the latitudes alike.
+    assert_eq!((v[0], v[1], v[6], v[22], v[24]), (-60.0, -60.0, 0.0, 50.0, 60.0));
+    // A climatology without a season present in the data: the error names the season.
+    let partial = clim.isel([("season", cumulus_labeled::Isel::List(vec![0, 1, 2]))]).unwrap();
+    let err = g.binary(BinaryOp::Sub, &partial).unwrap_err().to_string();
+    assert!(err.contains("SON") && err.contains("season"), "{err}");
+}
+
+#[test]
+fn groupby_hour_and_dayofyear() {
+    // The hourly series: 2019-06-30 00:00 … 2019-07-02 23:00, value = hour index.
+    let x = series();
+    let by_hour = x.groupby("time.hour").unwrap().mean().unwrap();
+    assert_eq!(by_hour.dims(), &["hour", "latitude"]);
+    assert_eq!(by_hour.shape(), &[24, 2]);
+    // Hour 0 is at indices 0, 24, 48 → 24; hour 23 at 23, 47, 71 → 47.
+    let v = by_hour.to_vec_f64().unwrap();
+    assert_eq!((v[0], v[1], v[46], v[47]), (24.0, 124.0, 47.0, 147.0));
+    assert_eq!(by_hour.coord("hour").unwrap().to_vec_f64().unwrap(), (0..24).map(f64::from).collect::<Vec<_>>());
+    // 2019-06-30 is day 181, July 1 182, July 2 183: means 11.5, 35.5, 59.5.
+    let by_day = x.groupby("time.dayofyear").unwrap().mean().unwrap();
+    assert_eq!(by_day.coord("dayofyear").unwrap().to_vec_f64().unwrap(), vec![181.0, 182.0, 183.0]);
+    assert_eq!(by_day.to_vec_f64().unwrap(), vec![11.5, 111.5, 35.5, 135.5, 59.5, 159.5]);
+    let anom = x.groupby("time.hour").unwrap().binary(BinaryOp::Sub, &by_hour).unwrap();
+    // Index 25 (hour 1 of day 2): 25 - mean(1, 25, 49) = 0.
+    assert_eq!(anom.isel([("time", 25)]).unwrap().to_vec_f64().unwrap(), vec![0.0, 0.0]);
+}
+
+#[test]
+fn isin_mask_selects_summer_hours() {
+    // Hourly from 2019-05-31 00:00 for 48 hours: May 31 (hours 0..24), June 1 (24..48).
+    let t0 = days_from_civil(2019, 5, 31) * NS_PER_DAY;
+    let vals: Vec<f64> = (0..48).map(f64::from).collect();
+    let a = ArrayD::from_shape_vec(IxDyn(&[48]), vals).unwrap();
+    let x = DataArray::new("x", Variable::new(&["time"], ChunkedArray::from_array(a, &[7]).unwrap()).unwrap())
+        .with_coord("time", Variable::from_times("time", (0..48).map(|k| t0 + k * NS_PER_HOUR).collect()))
+        .unwrap();
+    let jja = x.dt("time", "month").unwrap().isin(&[6.0, 7.0, 8.0]);
+    assert_eq!(jja.dtype(), cumulus_chunked::DType::Bool);
+    assert_eq!(jja.dims(), &["time"]);
+    let summer = x.sel_mask("time", &jja).unwrap();
+    assert_eq!(summer.dims(), &["time"]);
+    assert_eq!(summer.to_vec_f64().unwrap(), (24..48).map(f64::from).collect::<Vec<_>>());
+    // The time coordinate follows: the first kept label is 2019-06-01T00:00:00.
+    assert_eq!(summer.index("time").unwrap().label_string(0), "2019-06-01T00:00:00");
+    // isin on the values themselves; NaN is never a member.
+    let y = DataArray::new("y", Variable::from_vec("i", vec![1.0, f64::NAN, 3.0, 1.0]));
+    assert_eq!(y.isin(&[1.0, f64::NAN]).to_vec_f64().unwrap(), vec![1.0, 0.0, 0.0, 1.0]);
+    assert_eq!(y.isin(&[]).to_vec_f64().unwrap(), vec![0.0; 4]);
+    // Masks that do not fit: wrong length, not boolean, another dimension.
+    let short = x.isel([("time", 0..10)]).unwrap().dt("time", "month").unwrap().isin(&[6.0]);
+    let err = x.sel_mask("time", &short).unwrap_err().to_string();
+    assert!(err.contains("48") && err.contains("time"), "{err}");
+    let err = x.sel_mask("time", &x.dt("time", "month").unwrap()).unwrap_err().to_string();
+    assert!(err.contains("bool"), "{err}");
+    let err = x.sel_mask("latitude", &jja).unwrap_err().to_string();
+    assert!(err.contains("latitude"), "{err}");
+}
+
+#[test]
+fn median_and_quantile_skip_nan_and_interpolate_linearly() {
+    let x = DataArray::new("x", Variable::from_vec("i", vec![1.0f64, 3.0, 2.0, f64::NAN]));
+    assert_eq!(x.median("i").unwrap().item().unwrap(), 2.0);
+    let y = DataArray::new("y", Variable::from_vec("i", vec![4.0f64, 2.0, 1.0, 3.0]));
+    // Sorted 1 2 3 4; h = 0.25 × 3 = 0.75 → 1 + 0.75 × (2 − 1).
+    let q = y.quantile(0.25, "i").unwrap();
+    assert_eq!(q.item().unwrap(), 1.75);
+    assert_eq!(q.coord("quantile").unwrap().item().unwrap(), 0.25);
+    assert_eq!(y.quantile(0.0, "i").unwrap().item().unwrap(), 1.0);
+    assert_eq!(y.quantile(1.0, "i").unwrap().item().unwrap(), 4.0);
+    assert_eq!(y.median("i").unwrap().item().unwrap(), 2.5);
+    // Along one of two dimensions, lazily chunked input: time × latitude, 5 × 2.
+    //   latitude 0: 5, 1, NaN, 3, 2 → sorted 1 2 3 5: median 2.5, q0.9: h = 2.7 → 3 + 0.7 × 2 = 4.4
+    //   latitude 1: all NaN → NaN
+    let a = ArrayD::from_shape_vec(
+        IxDyn(&[5, 2]),
+        vec![5.0, f64::NAN, 1.0, f64::NAN, f64::NAN, f64::NAN, 3.0, f64::NAN, 2.0, f64::NAN],
+    )
+    .unwrap();
+    let z = DataArray::new(
+        "z",
+        Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[2, 1]).unwrap()).unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+    .unwrap();
+    let m = z.median("time").unwrap();
+    assert_eq!(m.dims(), &["latitude"]);
+    assert_eq!(m.coord("latitude").unwrap().to_vec_f64().unwrap(), vec![25.0, 22.0]);
+    let v = m.to_vec_f64().unwrap();
+    assert_eq!(v[0], 2.5);
+    assert!(v[1].is_nan());
+    let q9 = z.quantile(0.9, "time").unwrap().to_vec_f64().unwrap();
+    assert!((q9[0] - 4.4).abs() < 1e-12, "{q9:?}");
+    // Over latitude: 5, 1, NaN, 3, 2 (one value each, or none).
+    let over_lat = z.median("latitude").unwrap().to_vec_f64().unwrap();
+    assert_eq!((over_lat[0], over_lat[1], over_lat[3]), (5.0, 1.0, 3.0));
+    assert!(over_lat[2].is_nan());
+    // Over both: 1 2 3 5 → 2.5.
+    assert_eq!(z.median(["time", "latitude"]).unwrap().item().unwrap(), 2.5);
+    let err = z.quantile(1.5, "time").unwrap_err().to_string();
+    assert!(err.contains("1.5"), "{err}");
+    let err = z.median("level").unwrap_err().to_string();
+    assert!(err.contains("level"), "{err}");
+}
+
+#[test]
+fn weighted_sum_leaves_nan_out() {
+    // 2 times × 2 latitudes, weights along latitude only.
+    let a = ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![1.0, 2.0, f64::NAN, 4.0]).unwrap();
+    let x = DataArray::new(
+        "x",
+        Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[1, 2]).unwrap()).unwrap(),
+    );
+    let w = DataArray::new("w", Variable::from_vec("latitude", vec![0.5f64, 2.0]));
+    // Over latitude: time 0: 0.5 × 1 + 2 × 2 = 4.5; time 1: NaN left out → 2 × 4 = 8.
+    let s = x.weighted_sum(&w, "latitude").unwrap();
+    assert_eq!(s.dims(), &["time"]);
+    assert_eq!(s.name(), Some("x"));
+    assert_eq!(s.to_vec_f64().unwrap(), vec![4.5, 8.0]);
+    // Over time: latitude 0: 0.5 × 1 = 0.5; latitude 1: 2 × (2 + 4) = 12.
+    assert_eq!(x.weighted_sum(&w, "time").unwrap().to_vec_f64().unwrap(), vec![0.5, 12.0]);
+    // Over both: 4.5 + 8 = 12.5; and the mean still agrees: 12.5 / (0.5 + 2 + 2) = 12.5 / 4.5.
+    assert_eq!(x.weighted_sum(&w, ["time", "latitude"]).unwrap().item().unwrap(), 12.5);
+    let mean = x.weighted_mean(&w, ["time", "latitude"]).unwrap().item().unwrap();
+    assert!((mean - 12.5 / 4.5).abs() < 1e-12);
+    // A position where every value is NaN sums to 0, as in xarray.
+    let nan = DataArray::new("n", Variable::from_vec("latitude", vec![f64::NAN, f64::NAN]));
+    assert_eq!(nan.weighted_sum(&w, "latitude").unwrap().item().unwrap(), 0.0);
+}
+
+#[test]
+fn concat_along_time_joins_data_and_time_labels() {
+    let x = series();
+    let a = x.isel([("time", 0..30)]).unwrap();
+    let b = x.isel([("time", 30..72)]).unwrap();
+    let ab = cumulus_labeled::concat(&[a.clone(), b.clone()], "time").unwrap();
+    assert_eq!(ab.dims(), &["time", "latitude"]);
+    assert_eq!(ab.shape(), &[72, 2]);
+    assert_eq!(ab.name(), Some("x"));
+    assert_eq!(ab.to_vec_f64().unwrap(), x.to_vec_f64().unwrap());
+    // The time labels are joined (an index again: a partial date selects July).
+    assert_eq!(ab.index("time").unwrap().values(), x.index("time").unwrap().values());
+    assert_eq!(ab.sel([("time", "2019-07".into())]).unwrap().shape(), &[48, 2]);
+    assert_eq!(ab.coord("latitude").unwrap().to_vec_f64().unwrap(), vec![25.0, 22.0]);
+    // Latitudes that differ: the error names the coordinate and the two values.
+    let shifted = b.clone().with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 21.0])).unwrap();
+    let err = cumulus_labeled::concat(&[a.clone(), shifted], "time").unwrap_err().to_string();
+    assert!(err.contains("\"latitude\"") && err.contains("22") && err.contains("21"), "{err}");
+    // Other sizes along another dimension, a missing dimension, no arrays.
+    let one_lat = b.isel([("latitude", 0..1)]).unwrap();
+    let err = cumulus_labeled::concat(&[a.clone(), one_lat], "time").unwrap_err().to_string();
+    assert!(err.contains("latitude") && err.contains('2') && err.contains('1'), "{err}");
+    let err = cumulus_labeled::concat(&[a.clone(), b.clone()], "level").unwrap_err().to_string();
+    assert!(err.contains("level"), "{err}");
+    assert!(cumulus_labeled::concat(&[], "time").is_err());
+}
+
+#[test]
+fn merge_unions_variables_and_checks_conflicts() {
+    let lat = Variable::from_vec("latitude", vec![25.0f64, 24.0]);
+    let a = Dataset::new()
+        .with_coord("latitude", lat.clone())
+        .unwrap()
+        .with_var("t2m", Variable::from_vec("latitude", vec![300.0f64, 301.0]))
+        .unwrap();
+    let b = Dataset::new()
+        .with_coord("latitude", lat.clone())
+        .unwrap()
+        .with_var("tp", Variable::from_vec("latitude", vec![0.1f64, 0.2]))
+        .unwrap()
+        .with_var("t2m", Variable::from_vec("latitude", vec![300.0f64, 301.0]))
+        .unwrap();
+    let m = cumulus_labeled::merge(&[a.clone(), b]).unwrap();
+    assert_eq!(m.data_vars(), vec!["t2m", "tp"]);
+    assert_eq!(m.get("tp").unwrap().to_vec_f64().unwrap(), vec![0.1, 0.2]);
+    assert_eq!(m.get("t2m").unwrap().to_vec_f64().unwrap(), vec![300.0, 301.0]);
+    assert_eq!(m.coords().index("latitude").unwrap().len(), 2);
+    // A same-named variable of another shape: the error names it.
+    let c = Dataset::new().with_var("t2m", Variable::from_vec("time", vec![1.0f64, 2.0, 3.0])).unwrap();
+    let err = cumulus_labeled::merge(&[a.clone(), c]).unwrap_err().to_string();
+    assert!(err.contains("t2m") && err.contains("time"), "{err}");
+    // A coordinate with other values: named, with the two values.
+    let d = Dataset::new().with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 23.5])).unwrap();
+    let err = cumulus_labeled::merge(&[a, d]).unwrap_err().to_string();
+    assert!(err.contains("\"latitude\"") && err.contains("24") && err.contains("23.5"), "{err}");
+}

@@ -1,0 +1,140 @@
+"""xarray as the oracle for cumulus-labeled's operations.
+
+Builds the series of `crates/labeled/examples/oracle.rs` from the same formula (6-hourly times
+2019-01-01 … 2021-12-31T18, latitudes 30, 20, 10; x[k, j] = 280 + 10 sin(2πk/1461) + 2j
++ 0.1((7k + 3j) mod 11), NaN where (13k + 5j) mod 97 == 0), runs the same operations with
+xarray, and compares them with the example's JSON (given as the first argument, or on stdin):
+dimensions, shapes, coordinate labels exactly, values within 1e-6 relative (NaN must match
+NaN). Prints what differs and exits 1 then.
+
+    cargo run -p cumulus-labeled --example oracle > oracle.json
+    python .ci/interop/labeled_oracle.py oracle.json
+"""
+
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+RTOL = 1e-6
+LATS = [30.0, 20.0, 10.0]
+
+
+def series():
+    times = pd.date_range("2019-01-01", "2021-12-31T18:00", freq="6h")
+    k = np.arange(len(times))[:, None]
+    j = np.arange(len(LATS))[None, :]
+    x = 280.0 + 10.0 * np.sin(2.0 * np.pi * k / 1461.0) + 2.0 * j + 0.1 * ((7 * k + 3 * j) % 11)
+    x = np.where((13 * k + 5 * j) % 97 == 0, np.nan, x)
+    return xr.DataArray(x, dims=("time", "latitude"), coords={"time": times, "latitude": LATS}, name="x")
+
+
+def dump(da):
+    coords = {}
+    for d in da.dims:
+        if d in da.indexes:
+            v = da.indexes[d]
+            if isinstance(v, pd.DatetimeIndex):
+                coords[d] = [int(t) for t in v.values.astype("datetime64[ns]").astype(np.int64)]
+            elif pd.api.types.is_numeric_dtype(v.dtype):
+                coords[d] = [float(s) for s in v]
+            else:
+                coords[d] = [str(s) for s in v]
+    values = np.asarray(da.values, dtype=float).ravel()
+    return {"dims": list(da.dims), "shape": list(da.shape), "values": values, "coords": coords}
+
+
+def expected():
+    x = series()
+    out = {}
+    for key in ["season", "month", "hour", "dayofyear"]:
+        g = x.groupby(f"time.{key}")
+        clim = g.mean()
+        out[f"groupby_{key}_mean"] = dump(clim)
+        anom = (x.groupby(f"time.{key}") - clim).drop_vars(key, errors="ignore")
+        out[f"groupby_{key}_anomaly"] = dump(anom.transpose("time", "latitude"))
+    jja = x.time.dt.month.isin([6, 7, 8])
+    out["isin_jja_mask"] = dump(jja)
+    out["sel_mask_jja"] = dump(x.sel(time=jja))
+    out["median_time"] = dump(x.median("time"))
+    out["median_latitude"] = dump(x.median("latitude"))
+    out["quantile_0.25_time"] = dump(x.quantile(0.25, "time"))
+    out["quantile_0.9_time"] = dump(x.quantile(0.9, "time"))
+    out["quantile_0.75_all"] = dump(x.quantile(0.75, ["time", "latitude"]))
+    w = np.cos(np.deg2rad(x.latitude))
+    out["weighted_sum_latitude"] = dump(x.weighted(w).sum("latitude"))
+    out["weighted_sum_all"] = dump(x.weighted(w).sum(["time", "latitude"]))
+    out["weighted_mean_latitude"] = dump(x.weighted(w).mean("latitude"))
+    years = [x.sel(time=y) for y in ["2019", "2020", "2021"]]
+    out["concat_years"] = dump(xr.concat(years, "time"))
+    a = xr.Dataset({"x": x})
+    b = xr.Dataset({"y": x.isel(time=slice(None, 1460)).mean("time")})
+    m = xr.merge([a, b])
+    out["merge_vars"] = list(m.data_vars)
+    out["merge_y"] = dump(m["y"])
+    return out
+
+
+def compare(name, want, got):
+    """A list of differences (empty when equal)."""
+    if not isinstance(want, dict):
+        return [] if want == got else [f"{name}: xarray {want!r}, cumulus {got!r}"]
+    problems = []
+    for field in ["dims", "shape"]:
+        if list(want[field]) != list(got[field]):
+            problems.append(f"{name}: {field} xarray {want[field]}, cumulus {got[field]}")
+    if set(want["coords"]) != set(got["coords"]):
+        problems.append(f"{name}: indexed coordinates xarray {sorted(want['coords'])}, cumulus {sorted(got['coords'])}")
+    for c in want["coords"]:
+        if c in got["coords"] and list(want["coords"][c]) != list(got["coords"][c]):
+            w, g = want["coords"][c], got["coords"][c]
+            i = next((i for i, (p, q) in enumerate(zip(w, g)) if p != q), min(len(w), len(g)))
+            problems.append(f"{name}: coordinate {c!r} differs at {i}: xarray {w[i:i + 3]}, cumulus {g[i:i + 3]}")
+    if problems:
+        return problems
+    w = want["values"]
+    g = np.array([np.nan if v is None else v for v in got["values"]], dtype=float)
+    if w.shape != g.shape:
+        return [f"{name}: {w.size} values from xarray, {g.size} from cumulus"]
+    nan_w, nan_g = np.isnan(w), np.isnan(g)
+    bad = nan_w != nan_g
+    both = ~nan_w & ~nan_g
+    close = np.zeros_like(bad)
+    close[both] = np.abs(w[both] - g[both]) > RTOL * np.maximum(np.abs(w[both]), 1e-300)
+    bad |= close
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        i = idx[0]
+        problems.append(
+            f"{name}: {idx.size} of {w.size} values differ; first at flat index {i}: xarray {w[i]!r}, cumulus {g[i]!r}"
+        )
+    return problems
+
+
+def main():
+    got = json.load(open(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "-" else sys.stdin)
+    want = expected()
+    problems = []
+    for name in sorted(set(want) | set(got)):
+        if name not in got:
+            problems.append(f"{name}: missing from cumulus' output")
+        elif name not in want:
+            problems.append(f"{name}: not checked by this script")
+        else:
+            found = compare(name, want[name], got[name])
+            problems += found
+            if not found:
+                print(f"ok  {name}")
+    print(f"xarray {xr.__version__}, numpy {np.__version__}: {len(want)} results compared, rtol {RTOL}")
+    if problems:
+        print("DIFFERENCES:")
+        for p in problems:
+            print("  " + p)
+        sys.exit(1)
+    print("all agree")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+//! Runs the labeled operations checked against xarray by `.ci/interop/labeled_oracle.py` on a
+//! small deterministic series and prints the results as JSON (NaN as `null`).
+//!
+//! The data (the Python script builds the same from the same formula): 6-hourly times from
+//! 2019-01-01 to 2021-12-31T18 (4384 steps), latitudes 30, 20, 10 (descending), and
+//! `x[k, j] = 280 + 10 sin(2π k / 1461) + 2 j + 0.1 ((7 k + 3 j) mod 11)`, NaN where
+//! `(13 k + 5 j) mod 97 == 0`.
+//!
+//! ```text
+//! cargo run -p cumulus-labeled --example oracle > oracle.json
+//! python .ci/interop/labeled_oracle.py oracle.json
+//! ```
+
+use cumulus_chunked::{BinaryOp, ChunkedArray};
+use cumulus_labeled::time::{NS_PER_DAY, NS_PER_HOUR, days_from_civil};
+use cumulus_labeled::{DataArray, Dataset, Isel, LabeledError, Variable, concat, merge};
+use ndarray::{ArrayD, IxDyn};
+use serde_json::{Map, Value, json};
+
+const LATS: [f64; 3] = [30.0, 20.0, 10.0];
+
+fn value(k: usize, j: usize) -> f64 {
+    if (13 * k + 5 * j).is_multiple_of(97) {
+        return f64::NAN;
+    }
+    280.0
+        + 10.0 * (2.0 * std::f64::consts::PI * k as f64 / 1461.0).sin()
+        + 2.0 * j as f64
+        + 0.1 * ((7 * k + 3 * j) % 11) as f64
+}
+
+fn series() -> Result<DataArray, LabeledError> {
+    let t0 = days_from_civil(2019, 1, 1) * NS_PER_DAY;
+    let t1 = days_from_civil(2022, 1, 1) * NS_PER_DAY;
+    let times: Vec<i64> = (0..).map(|k| t0 + k * 6 * NS_PER_HOUR).take_while(|t| *t < t1).collect();
+    let n = times.len();
+    let a = ArrayD::from_shape_fn(IxDyn(&[n, LATS.len()]), |i| value(i[0], i[1]));
+    // Chunked along time so that the lazy paths (grouped reductions, masks) run per chunk.
+    let var = Variable::new(&["time", "latitude"], ChunkedArray::from_array(a, &[500, 3])?)?;
+    DataArray::new("x", var)
+        .with_coord("time", Variable::from_times("time", times))?
+        .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))
+}
+
+/// Dimensions, shape, values and the labels of every dimension coordinate.
+fn dump(da: &DataArray) -> Result<Value, LabeledError> {
+    let mut coords = Map::new();
+    for d in da.dims() {
+        if let Ok(idx) = da.index(d) {
+            let labels: Vec<Value> = (0..idx.len())
+                .map(|i| match idx.values() {
+                    cumulus_labeled::IndexValues::Str(_) => Value::from(idx.label_string(i)),
+                    cumulus_labeled::IndexValues::Time(t) => Value::from(t[i]),
+                    _ => Value::from(idx.numeric(i).unwrap_or(f64::NAN)),
+                })
+                .collect();
+            coords.insert(d.clone(), Value::Array(labels));
+        }
+    }
+    Ok(json!({
+        "dims": da.dims(),
+        "shape": da.shape(),
+        "values": da.to_vec_f64()?,
+        "coords": coords,
+    }))
+}
+
+fn main() -> Result<(), LabeledError> {
+    let x = series()?;
+    let mut out = Map::new();
+    let mut put = |name: &str, v: Value| {
+        out.insert(name.to_string(), v);
+    };
+
+    // 1. groupby: season (sorted labels), month, hour, dayofyear; means and anomalies.
+    for key in ["season", "month", "hour", "dayofyear"] {
+        let g = x.groupby(&format!("time.{key}"))?;
+        let clim = g.mean()?;
+        put(&format!("groupby_{key}_mean"), dump(&clim)?);
+        put(&format!("groupby_{key}_anomaly"), dump(&g.binary(BinaryOp::Sub, &clim)?)?);
+    }
+
+    // 2. isin and a boolean mask: the JJA time steps.
+    let jja = x.dt("time", "month")?.isin(&[6.0, 7.0, 8.0]);
+    put("isin_jja_mask", dump(&jja)?);
+    put("sel_mask_jja", dump(&x.sel_mask("time", &jja)?)?);
+
+    // 3. median and quantiles.
+    put("median_time", dump(&x.median("time")?)?);
+    put("median_latitude", dump(&x.median("latitude")?)?);
+    put("quantile_0.25_time", dump(&x.quantile(0.25, "time")?)?);
+    put("quantile_0.9_time", dump(&x.quantile(0.9, "time")?)?);
+    put("quantile_0.75_all", dump(&x.quantile(0.75, ["time", "latitude"])?)?);
+
+    // 4. weighted sum (and mean) by cos(latitude).
+    let w: Vec<f64> = LATS.iter().map(|l| l.to_radians().cos()).collect();
+    let w = DataArray::new("w", Variable::from_vec("latitude", w))
+        .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))?;
+    put("weighted_sum_latitude", dump(&x.weighted_sum(&w, "latitude")?)?);
+    put("weighted_sum_all", dump(&x.weighted_sum(&w, ["time", "latitude"])?)?);
+    put("weighted_mean_latitude", dump(&x.weighted_mean(&w, "latitude")?)?);
+
+    // 5. concat of the three years, in order; merge of two datasets.
+    let years: Vec<DataArray> =
+        ["2019", "2020", "2021"].iter().map(|y| x.sel([("time", (*y).into())])).collect::<Result<_, _>>()?;
+    put("concat_years", dump(&concat(&years, "time")?)?);
+    let first_year = x.isel([("time", Isel::Slice(None, Some(1460), 1))])?;
+    let a = Dataset::new()
+        .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))?
+        .with_var("x", x.variable().clone())?;
+    let b = Dataset::new()
+        .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))?
+        .with_var("y", first_year.mean("time")?.variable().clone())?;
+    let m = merge(&[a, b])?;
+    put("merge_vars", json!(m.data_vars()));
+    put("merge_y", dump(&m.get("y")?)?);
+
+    println!("{}", Value::Object(out));
+    Ok(())
+}
