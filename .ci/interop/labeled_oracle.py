@@ -74,6 +74,23 @@ def expected():
     m = xr.merge([a, b])
     out["merge_vars"] = list(m.data_vars)
     out["merge_y"] = dump(m["y"])
+    out["sel_descending_slice"] = dump(x.sel(latitude=slice(30.0, 15.0)))
+    out["sel_wrong_order_slice"] = dump(x.sel(latitude=slice(15.0, 30.0)))
+    out["sel_month_boundary"] = dump(x.sel(time=slice("2019-06-30", "2019-07-01")))
+    out["sel_year_gap"] = dump(x.sel(time=slice("2019-12-31T12", "2020-01-01T06")))
+    out["sel_nearest_tie"] = dump(x.sel(latitude=25.0, method="nearest"))
+    out["sel_nearest_beyond_north"] = dump(x.sel(latitude=45.0, method="nearest"))
+    out["sel_nearest_beyond_south"] = dump(x.sel(latitude=0.0, method="nearest"))
+    out["sel_list"] = dump(x.sel(latitude=[10.0, 30.0]))
+    for freq in ["1D", "3h", "1MS", "QS-DEC"]:
+        r = x.resample(time=freq)
+        out[f"resample_{freq}_mean"] = dump(r.mean())
+        out[f"resample_{freq}_max"] = dump(x.resample(time=freq).max())
+    out["mean_time_skipna"] = dump(x.mean("time"))
+    out["mean_time_no_skipna"] = dump(x.mean("time", skipna=False))
+    out["std_time"] = dump(x.std("time"))
+    out["dropna_time_any"] = dump(x.dropna("time"))
+    out["dropna_time_all"] = dump(x.dropna("time", how="all"))
     return out
 
 

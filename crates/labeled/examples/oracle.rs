@@ -11,9 +11,9 @@
 //! python .ci/interop/labeled_oracle.py oracle.json
 //! ```
 
-use cumulus_chunked::{BinaryOp, ChunkedArray};
+use cumulus_chunked::{BinaryOp, ChunkedArray, ReduceOp};
 use cumulus_labeled::time::{NS_PER_DAY, NS_PER_HOUR, days_from_civil};
-use cumulus_labeled::{DataArray, Dataset, Isel, LabeledError, Variable, concat, merge};
+use cumulus_labeled::{DataArray, Dataset, How, Isel, LabeledError, Selector, Variable, concat, merge, nearest, slice};
 use ndarray::{ArrayD, IxDyn};
 use serde_json::{Map, Value, json};
 
@@ -114,6 +114,32 @@ fn main() -> Result<(), LabeledError> {
     let m = merge(&[a, b])?;
     put("merge_vars", json!(m.data_vars()));
     put("merge_y", dump(&m.get("y")?)?);
+
+    // 6. Selection edge cases: descending and wrong-order slices, partial dates across a month
+    //    boundary and across the gap between two years, nearest on a tie and beyond the ends,
+    //    lists of labels.
+    put("sel_descending_slice", dump(&x.sel([("latitude", slice(30.0, 15.0))])?)?);
+    put("sel_wrong_order_slice", dump(&x.sel([("latitude", slice(15.0, 30.0))])?)?);
+    put("sel_month_boundary", dump(&x.sel([("time", slice("2019-06-30", "2019-07-01"))])?)?);
+    put("sel_year_gap", dump(&x.sel([("time", slice("2019-12-31T12", "2020-01-01T06"))])?)?);
+    put("sel_nearest_tie", dump(&x.sel([("latitude", nearest(25.0))])?)?);
+    put("sel_nearest_beyond_north", dump(&x.sel([("latitude", nearest(45.0))])?)?);
+    put("sel_nearest_beyond_south", dump(&x.sel([("latitude", nearest(0.0))])?)?);
+    put("sel_list", dump(&x.sel([("latitude", Selector::List(vec![10.0.into(), 30.0.into()]))])?)?);
+
+    // 7. Resample: daily, 3-hourly (every other bin empty: NaN), month starts, DJF quarters.
+    for freq in ["1D", "3h", "1MS", "QS-DEC"] {
+        let r = x.resample("time", freq)?;
+        put(&format!("resample_{freq}_mean"), dump(&r.mean()?)?);
+        put(&format!("resample_{freq}_max"), dump(&r.reduce(ReduceOp::Max, None)?)?);
+    }
+
+    // 8. Reductions with and without skipna; dropna.
+    put("mean_time_skipna", dump(&x.mean("time")?)?);
+    put("mean_time_no_skipna", dump(&x.reduce(ReduceOp::Mean, "time", Some(false))?)?);
+    put("std_time", dump(&x.std("time")?)?);
+    put("dropna_time_any", dump(&x.dropna("time", How::Any)?)?);
+    put("dropna_time_all", dump(&x.dropna("time", How::All)?)?);
 
     println!("{}", Value::Object(out));
     Ok(())

@@ -28,6 +28,16 @@ use crate::index::{Index, IndexValues, Positions};
 use crate::time::{self, parts};
 use crate::variable::{Attrs, Isel, Selector, Variable, block_f64, block_i64};
 
+/// Which positions [`DataArray::dropna`] and [`Dataset::dropna`](crate::Dataset::dropna) drop:
+/// xarray's `how="any"` and `how="all"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// Where any value is NaN (xarray's default).
+    Any,
+    /// Where every value is NaN.
+    All,
+}
+
 /// Which dimensions a reduction runs over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dims {
@@ -683,8 +693,10 @@ impl DataArray {
         GroupBy::new(self.clone(), key)
     }
 
-    /// Bin along a time dimension with a fixed frequency (`"1D"`, `"6h"`); empty bins give
-    /// NaN, as in xarray.
+    /// Bin along a time dimension: a fixed frequency (`"1D"`, `"6h"`, `"30min"`) or calendar
+    /// bins (`"1MS"` month starts, `"QS-DEC"` quarters starting in December: DJF, MAM, JJA,
+    /// SON, `"YS"` years); bins are labelled by their start and empty bins give NaN, as in
+    /// xarray.
     ///
     /// # Errors
     /// A dimension without a time index, or a bad frequency.
@@ -697,8 +709,10 @@ impl DataArray {
                 reason: "resample needs a time coordinate".into(),
             });
         };
-        let bin = crate::index::parse_freq(freq)?;
-        let (starts, labels) = crate::index::time_bins(t, bin);
+        let (starts, labels) = match crate::index::parse_calendar_freq(freq) {
+            Some((months, anchor)) => crate::index::calendar_bins(t, months, anchor),
+            None => crate::index::time_bins(t, crate::index::parse_freq(freq)?),
+        };
         Ok(Resample { obj: self.clone(), dim: dim.to_string(), starts, labels })
     }
 
@@ -774,20 +788,40 @@ impl DataArray {
         self.with_var(self.var.clone(), c)
     }
 
-    /// Drop positions along `dim` where every value is NaN (`how="all"`), computing what is
-    /// needed to decide.
+    /// Drop positions along `dim` that hold NaN: with [`How::Any`] (xarray's default) where
+    /// any value is NaN, with [`How::All`] where every value is. Computes what is needed to
+    /// decide.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, How, Variable};
+    /// let a = ndarray::arr2(&[[1.0, f64::NAN], [f64::NAN, f64::NAN], [3.0, 4.0]]).into_dyn();
+    /// let da = DataArray::new("x", Variable::new(&["time", "y"], ChunkedArray::from_array(a, &[3, 2])?)?);
+    /// assert_eq!(da.dropna("time", How::Any)?.shape(), &[1, 2]);
+    /// assert_eq!(da.dropna("time", How::All)?.shape(), &[2, 2]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
     ///
     /// # Errors
-    /// Engine errors.
-    pub fn dropna(&self, dim: &str) -> Result<DataArray> {
-        let others: Vec<String> = self.dims().iter().filter(|d| *d != dim).cloned().collect();
+    /// An unknown dimension; engine errors.
+    pub fn dropna(&self, dim: &str, how: How) -> Result<DataArray> {
+        let axis = self.var.axis(dim)?;
+        let others: Vec<usize> = (0..self.dims().len()).filter(|&a| a != axis).collect();
+        let per_position: usize = others.iter().map(|&a| self.shape()[a]).product();
         let counts = if others.is_empty() {
             self.data().isnan().not().astype(DType::I64).compute()?
         } else {
-            let axes = others.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
-            self.data().count(axes)?.compute()?
+            self.data().count(others)?.compute()?
         };
-        let keep: Vec<usize> = block_i64(&counts).iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, _)| i).collect();
+        let keep: Vec<usize> = block_i64(&counts)
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| match how {
+                How::Any => **c as usize == per_position,
+                How::All => **c > 0,
+            })
+            .map(|(i, _)| i)
+            .collect();
         self.select_positions(dim, &Positions::List(keep))
     }
 

@@ -6,7 +6,7 @@ use cumulus_chunked::array::human_bytes;
 use cumulus_chunked::{ChunkedArray, ComputeOptions, ReduceOp};
 
 use crate::coords::{Coords, isel_positions, isel_variable};
-use crate::dataarray::{DataArray, Dims, resolve};
+use crate::dataarray::{DataArray, Dims, How, resolve};
 use crate::error::{LabeledError, Result};
 use crate::index::Positions;
 use crate::variable::{Attrs, Isel, Selector, Variable};
@@ -271,28 +271,40 @@ impl Dataset {
         self.map(|da| if da.dims().iter().any(|d| d == dim) { da.resample(dim, freq)?.mean() } else { Ok(da.clone()) })
     }
 
-    /// Drop the positions along `dim` where every variable is NaN (`dropna(dim, how="all")`);
-    /// computes what is needed to decide.
+    /// Drop the positions along `dim` that hold NaN in the variables that have `dim`: with
+    /// [`How::Any`] (xarray's default) where any value of any of them is NaN, with
+    /// [`How::All`] where every value of every one of them is.
     ///
     /// # Errors
-    /// Engine errors.
-    pub fn dropna(&self, dim: &str) -> Result<Dataset> {
+    /// An unknown dimension; engine errors.
+    pub fn dropna(&self, dim: &str, how: How) -> Result<Dataset> {
         let n = self.size(dim)?;
-        let mut keep = vec![false; n];
+        // Per position: values that are not NaN, and values in all.
+        let mut valid = vec![0usize; n];
+        let mut total = 0usize;
         for name in self.data_vars() {
             let da = self.get(name)?;
             let Ok(axis) = da.variable().axis(dim) else { continue };
             let others: Vec<usize> = (0..da.dims().len()).filter(|&a| a != axis).collect();
+            total += others.iter().map(|&a| da.shape()[a]).product::<usize>();
             let counts = if others.is_empty() {
                 da.data().isnan().not().astype(cumulus_chunked::DType::I64).compute()?
             } else {
                 da.data().count(others)?.compute()?
             };
             for (k, c) in crate::variable::block_i64(&counts).into_iter().enumerate() {
-                keep[k] |= c > 0;
+                valid[k] += c as usize;
             }
         }
-        let pos: Vec<usize> = keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect();
+        let pos: Vec<usize> = valid
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| match how {
+                How::Any => **v == total,
+                How::All => **v > 0,
+            })
+            .map(|(i, _)| i)
+            .collect();
         self.select_positions(dim, &Positions::List(pos))
     }
 

@@ -275,16 +275,20 @@ impl Index {
             Some(l) => Some(self.key(l)?),
             None => None,
         };
-        let hi = match stop {
-            Some(Label::Str(s)) if self.is_time() => Some((parse_partial(s)?.end - 1) as f64),
-            Some(l) => Some(self.key(l)?),
-            None => None,
+        // A partial date as stop ends where the next period begins (exclusive): comparing with
+        // its last nanosecond would not work in f64, which cannot tell it from the next
+        // period's first instant.
+        let (hi, hi_inclusive) = match stop {
+            Some(Label::Str(s)) if self.is_time() => (Some(parse_partial(s)?.end as f64), false),
+            Some(l) => (Some(self.key(l)?), true),
+            None => (None, true),
         };
         let val = |i: usize| self.numeric(i).unwrap_or(f64::NAN);
+        let before_hi = |v: f64, hi: f64| if hi_inclusive { v <= hi } else { v < hi };
         let range = match self.order {
             Order::Ascending => {
                 let a = lo.map_or(0, |lo| (0..n).find(|&i| val(i) >= lo).unwrap_or(n));
-                let b = hi.map_or(n, |hi| (0..n).rev().find(|&i| val(i) <= hi).map_or(0, |i| i + 1));
+                let b = hi.map_or(n, |hi| (0..n).rev().find(|&i| before_hi(val(i), hi)).map_or(0, |i| i + 1));
                 a..b.max(a)
             }
             Order::Descending => {
@@ -359,11 +363,66 @@ pub fn time_bins(values: &[i64], bin_ns: i64) -> (Vec<i64>, Vec<i64>) {
     (starts, labels)
 }
 
+/// Calendar bins of `months` months whose starts fall on `anchor_month` (1–12) or every
+/// `months` months from it: month starts (`"MS"`: 1, 1), quarters starting in December
+/// (`"QS-DEC"`: 3, 12), year starts (`"YS"`: 12, 1). Returns the start of every bin from the
+/// first value's to the last's (empty bins included, as pandas does) and each value's bin.
+#[must_use]
+pub fn calendar_bins(values: &[i64], months: i64, anchor_month: u32) -> (Vec<i64>, Vec<i64>) {
+    if values.is_empty() || months <= 0 {
+        return (vec![], vec![]);
+    }
+    let month_index = |ns: i64| {
+        let (y, m, _) = time::civil_from_days(ns.div_euclid(time::NS_PER_DAY));
+        y * 12 + i64::from(m) - 1
+    };
+    let offset = i64::from(anchor_month.clamp(1, 12)) - 1;
+    let bin = |ns: i64| (month_index(ns) - offset).div_euclid(months);
+    let first = values.iter().copied().map(bin).min().unwrap_or(0);
+    let last = values.iter().copied().map(bin).max().unwrap_or(0);
+    let starts = (first..=last)
+        .map(|b| {
+            let m = b * months + offset;
+            time::days_from_civil(m.div_euclid(12), (m.rem_euclid(12) + 1) as u32, 1) * time::NS_PER_DAY
+        })
+        .collect();
+    let labels = values.iter().map(|&v| bin(v) - first).collect();
+    (starts, labels)
+}
+
+/// A calendar frequency: `"MS"`/`"1MS"`/`"3MS"` (month starts), `"QS"` or `"QS-DEC"` and the
+/// other `QS-<MON>` (quarter starts), `"YS"`/`"AS"` (year starts): `(months per bin, anchor
+/// month)`. `None` for anything else.
+#[must_use]
+pub fn parse_calendar_freq(freq: &str) -> Option<(i64, u32)> {
+    let s = freq.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = if num.is_empty() { 1 } else { num.parse().ok()? };
+    const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    let anchor = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1);
+    match unit {
+        "MS" => Some((n, 1)),
+        "QS" => Some((3 * n, 1)),
+        "YS" | "AS" => Some((12 * n, 1)),
+        _ => {
+            let (kind, month) = unit.split_once('-')?;
+            let a = anchor(month)?;
+            match kind {
+                "QS" => Some((3 * n, a)),
+                "YS" | "AS" => Some((12 * n, a)),
+                _ => None,
+            }
+        }
+    }
+    .filter(|(m, _)| *m > 0)
+}
+
 /// Parse a resample frequency: `"1D"`, `"D"`, `"6h"`, `"1H"`, `"30min"`, `"1W"`.
 ///
 /// # Errors
-/// [`LabeledError::BadSelector`] for anything else (months and years have uneven lengths and
-/// are not bins of fixed size; group by `time.month` instead).
+/// [`LabeledError::BadSelector`] for anything else (calendar frequencies such as `"1MS"` are
+/// read by [`parse_calendar_freq`]).
 pub fn parse_freq(freq: &str) -> Result<i64> {
     let s = freq.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -381,7 +440,7 @@ pub fn parse_freq(freq: &str) -> Result<i64> {
         return Err(LabeledError::BadSelector {
             dim: "time".into(),
             selector: freq.to_string(),
-            reason: "resample takes a fixed frequency such as \"1D\", \"6h\", \"30min\" or \"1W\"".into(),
+            reason: "resample takes a fixed frequency such as \"1D\", \"6h\", \"30min\" or \"1W\", or calendar bins \"1MS\", \"QS-DEC\", \"YS\"".into(),
         });
     }
     Ok(n * unit_ns)

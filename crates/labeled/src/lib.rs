@@ -24,7 +24,7 @@ pub mod variable;
 
 pub use combine::{concat, merge};
 pub use coords::Coords;
-pub use dataarray::{DataArray, Dims, GroupBy, Resample};
+pub use dataarray::{DataArray, Dims, GroupBy, How, Resample};
 pub use dataset::Dataset;
 pub use error::{LabeledError, Result};
 pub use index::{Index, IndexValues, Label, Positions};

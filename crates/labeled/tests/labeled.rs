@@ -63,7 +63,7 @@ fn daily_resample_gives_nan_for_empty_days() {
     assert_eq!(v[0], 11.5);
     assert!(v[2].is_nan() && v[3].is_nan());
     assert_eq!(v[4], 59.5);
-    let kept = daily.dropna("time").unwrap();
+    let kept = daily.dropna("time", cumulus_labeled::How::All).unwrap();
     assert_eq!(kept.shape(), &[2, 2]);
 }
 
