@@ -172,6 +172,22 @@ impl ArraySpec {
         self.chunks.iter().map(|&c| usize::try_from(c).unwrap_or(usize::MAX)).product()
     }
 
+    /// Why chunk `chunk` with `len` elements of `dtype` cannot be written to this array, if it
+    /// cannot (shared by the Zarr and NetCDF writers, which wrap it in their own error).
+    pub(crate) fn chunk_problem(&self, chunk: &[u64], dtype: DType, len: usize) -> Option<String> {
+        if dtype != self.dtype {
+            return Some(format!("the array holds {:?}, the data are {dtype:?}", self.dtype));
+        }
+        let grid = self.chunk_grid();
+        if chunk.len() != grid.len() || chunk.iter().zip(&grid).any(|(i, n)| i >= n) {
+            return Some(format!("index outside the chunk grid {grid:?}"));
+        }
+        if len != self.chunk_len() {
+            return Some(format!("{len} elements given, a chunk of shape {:?} has {}", self.chunks, self.chunk_len()));
+        }
+        None
+    }
+
     /// Why this spec cannot be written, if it cannot.
     pub(crate) fn problem(&self) -> Option<String> {
         if self.name.is_empty() || self.name.contains('/') || self.name.starts_with('.') {

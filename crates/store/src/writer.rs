@@ -185,27 +185,13 @@ impl StoreWriter {
     /// writing fails.
     pub fn write_chunk<T: StoreElement>(&self, name: &str, chunk: &[u64], data: &[T]) -> Result<(), StoreError> {
         let entry = self.entry(name)?;
-        let spec = &entry.spec;
-        let bad = |reason: String| StoreError::BadChunk {
-            store: self.path.clone(),
-            variable: name.to_owned(),
-            chunk: chunk.to_vec(),
-            reason,
-        };
-        if T::DTYPE != spec.dtype {
-            return Err(bad(format!("the array holds {:?}, the data are {:?}", spec.dtype, T::DTYPE)));
-        }
-        let grid = spec.chunk_grid();
-        if chunk.len() != grid.len() || chunk.iter().zip(&grid).any(|(i, n)| i >= n) {
-            return Err(bad(format!("index outside the chunk grid {grid:?}")));
-        }
-        if data.len() != spec.chunk_len() {
-            return Err(bad(format!(
-                "{} elements given, a chunk of shape {:?} has {}",
-                data.len(),
-                spec.chunks,
-                spec.chunk_len()
-            )));
+        if let Some(reason) = entry.spec.chunk_problem(chunk, T::DTYPE, data.len()) {
+            return Err(StoreError::BadChunk {
+                store: self.path.clone(),
+                variable: name.to_owned(),
+                chunk: chunk.to_vec(),
+                reason,
+            });
         }
         entry.array.store_chunk(chunk, data).map_err(|e| self.zarr_error(name, &e))
     }

@@ -195,26 +195,13 @@ impl NetcdfWriter {
     /// wrong length; [`StoreError::NetCdf`] if libnetcdf fails.
     pub fn write_chunk<T: NcElement>(&self, name: &str, chunk: &[u64], data: &[T]) -> Result<(), StoreError> {
         let spec = self.spec(name)?;
-        let bad = |reason: String| StoreError::BadChunk {
-            store: self.path.clone(),
-            variable: name.to_owned(),
-            chunk: chunk.to_vec(),
-            reason,
-        };
-        if T::DTYPE != spec.dtype {
-            return Err(bad(format!("the variable holds {:?}, the data are {:?}", spec.dtype, T::DTYPE)));
-        }
-        let grid = spec.chunk_grid();
-        if chunk.len() != grid.len() || chunk.iter().zip(&grid).any(|(i, n)| i >= n) {
-            return Err(bad(format!("index outside the chunk grid {grid:?}")));
-        }
-        if data.len() != spec.chunk_len() {
-            return Err(bad(format!(
-                "{} elements given, a chunk of shape {:?} has {}",
-                data.len(),
-                spec.chunks,
-                spec.chunk_len()
-            )));
+        if let Some(reason) = spec.chunk_problem(chunk, T::DTYPE, data.len()) {
+            return Err(StoreError::BadChunk {
+                store: self.path.clone(),
+                variable: name.to_owned(),
+                chunk: chunk.to_vec(),
+                reason,
+            });
         }
         let start: Vec<usize> = chunk.iter().zip(&spec.chunks).map(|(&i, &c)| (i * c) as usize).collect();
         let count: Vec<usize> = start
