@@ -41,3 +41,43 @@ fn gen_reports_bad_input_and_exits_non_zero() {
     assert!(err.contains("unknown variable \"ozone\""), "{err}");
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn info_and_convert_describe_and_rewrite_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (ok, _, err) =
+        cumulus(&["gen", "--preset", "tiny", "--years", "2019", "--out", data.to_str().unwrap(), "--quiet"]);
+    assert!(ok, "{err}");
+    let store = data.join("era5_2019_10N40N_100E140E.zarr");
+    let (ok, out, err) = cumulus(&["info", store.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Zarr format 2"), "{out}");
+    let t = out.lines().find(|l| l.starts_with("temperature ")).expect("a temperature line");
+    assert!(t.contains("[96, 13, 16, 21]") && t.contains("[24, 13, 8, 8]") && t.contains("zstd"), "{t}");
+    assert!(out.contains("Dimensions:"), "the dataset repr follows: {out}");
+
+    // To format 3, lz4, time chunks of 48: the same values, the new layout.
+    let v3 = dir.path().join("v3.zarr");
+    let args = ["convert", store.to_str().unwrap(), v3.to_str().unwrap(), "--zarr-format", "3"];
+    let (ok, out, err) = cumulus(&[&args[..], &["--compressor", "lz4", "--chunks", "time=48", "--quiet"]].concat());
+    assert!(ok, "{out}\n{err}");
+    let (ok, out, _) = cumulus(&["info", v3.to_str().unwrap()]);
+    assert!(ok && out.contains("Zarr format 3"), "{out}");
+    let t = out.lines().find(|l| l.starts_with("temperature ")).expect("a temperature line");
+    assert!(t.contains("[48, 13, 8, 8]"), "{t}");
+    let a = cumulus::store::open_zarr(&store).unwrap().get("temperature").unwrap().to_vec_f64().unwrap();
+    let b = cumulus::store::open_zarr(&v3).unwrap().get("temperature").unwrap().to_vec_f64().unwrap();
+    assert_eq!(a, b);
+
+    // Bad input: an existing target, a bad chunk spec, an unknown compressor.
+    let (ok, _, err) = cumulus(&args);
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let other = dir.path().join("x.zarr");
+    let (ok, _, err) = cumulus(&["convert", store.to_str().unwrap(), other.to_str().unwrap(), "--chunks", "time"]);
+    assert!(!ok && err.contains("is not DIM=SIZE"), "{err}");
+    let (ok, _, err) =
+        cumulus(&["convert", store.to_str().unwrap(), other.to_str().unwrap(), "--compressor", "brotli"]);
+    assert!(!ok && err.contains("unknown compressor"), "{err}");
+    assert!(!other.exists(), "nothing written for bad input");
+}

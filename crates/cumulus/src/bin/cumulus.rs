@@ -25,6 +25,39 @@ enum Command {
     Gen(Box<GenArgs>),
     /// Run the peer's workloads (W1–W10) on cumulus, each repetition in a fresh process.
     Bench(Box<cumulus::bench::BenchArgs>),
+    /// Describe a Zarr store (or, in a build with the netcdf feature, a .nc file): format,
+    /// every array with its dims, dtype, shape, chunks, codec and size on disk, then the
+    /// dataset as xarray shows it.
+    Info {
+        /// The store folder or NetCDF file.
+        path: PathBuf,
+    },
+    /// Copy a store (or a .nc file with the netcdf feature) into a new Zarr store, with
+    /// another format, compressor or chunks; streams chunk by chunk.
+    Convert {
+        /// The store or file to read.
+        src: PathBuf,
+        /// The Zarr store to write.
+        dst: PathBuf,
+        /// Zarr format of the new store: 2 or 3.
+        #[arg(long, default_value_t = 2)]
+        zarr_format: u8,
+        /// Compressor: zstd, lz4, lz4hc, blosc-zlib, gzip, none.
+        #[arg(long, default_value = "zstd")]
+        compressor: String,
+        /// Compression level (0–9).
+        #[arg(long)]
+        clevel: Option<u8>,
+        /// New chunks for some dimensions, e.g. time=96,latitude=25 (others keep theirs).
+        #[arg(long)]
+        chunks: Option<String>,
+        /// Replace DST if it exists.
+        #[arg(long)]
+        overwrite: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Run the workshop pipeline on the demo data, generating it into DATA first if missing.
     Demo {
         /// Folder with (or for) the demo stores.
@@ -46,6 +79,10 @@ fn main() -> anyhow::Result<()> {
             println!("{report}");
         }
         Command::Demo { data, preset, quiet } => demo(&data, &preset, quiet)?,
+        Command::Info { path } => info(&path)?,
+        Command::Convert { src, dst, zarr_format, compressor, clevel, chunks, overwrite, quiet } => {
+            convert(&src, &dst, zarr_format, &compressor, clevel, chunks.as_deref(), overwrite, quiet)?;
+        }
         Command::Bench(args) => {
             let r = cumulus::bench::run(&args)?;
             if args.child.is_none() {
@@ -122,6 +159,115 @@ fn describe_store(path: &Path) -> anyhow::Result<()> {
             .count();
         println!("  {:<40} {:>6} chunk files {:>12}", v.name(), files, human_bytes(disk_usage(&dir)?));
     }
+    Ok(())
+}
+
+/// Opens a store, or a NetCDF file when the build has the netcdf feature.
+fn open_any(path: &Path, opts: &cumulus::store::OpenOptions) -> anyhow::Result<cumulus::labeled::Dataset> {
+    if path.extension().is_some_and(|e| e == "nc") {
+        #[cfg(feature = "netcdf")]
+        return Ok(cumulus::store::open_netcdf(path)?);
+        #[cfg(not(feature = "netcdf"))]
+        anyhow::bail!(
+            "{} is a NetCDF file; this cumulus was built without NetCDF support (rebuild with --features netcdf after installing libnetcdf)",
+            path.display()
+        );
+    }
+    Ok(cumulus::store::open_zarr_with(path, opts)?)
+}
+
+/// `cumulus info`: the store's format and arrays, then the dataset.
+fn info(path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        let meta = cumulus::store::read_store_meta(path)?;
+        let format = match meta.format {
+            cumulus::store::ZarrFormat::V2 => 2,
+            cumulus::store::ZarrFormat::V3 => 3,
+        };
+        println!("{}: Zarr format {format}, {} on disk", path.display(), human_bytes(disk_usage(path)?));
+        for w in &meta.warnings {
+            println!("warning: {w}");
+        }
+        println!(
+            "{:<40} {:<34} {:<8} {:<22} {:<18} {:>7} {:>10}  codec",
+            "array", "dims", "dtype", "shape", "chunks", "nchunks", "on disk"
+        );
+        for a in &meta.arrays {
+            let grid: usize = a.shape.iter().zip(&a.chunk_shape).map(|(n, c)| n.div_ceil((*c).max(1))).product();
+            let dir = path.join(&a.name);
+            let bytes = if dir.is_dir() { disk_usage(&dir)? } else { 0 };
+            println!(
+                "{:<40} {:<34} {:<8} {:<22} {:<18} {:>7} {:>10}  {}",
+                a.name,
+                format!("({})", a.dims.join(", ")),
+                a.dtype.to_string(),
+                format!("{:?}", a.shape),
+                format!("{:?}", a.chunk_shape),
+                grid,
+                human_bytes(bytes),
+                a.codecs
+            );
+        }
+        println!();
+    }
+    println!("{}", open_any(path, &cumulus::store::OpenOptions::default())?);
+    Ok(())
+}
+
+/// `cumulus convert`: open, optionally rechunk, and stream into a new Zarr store.
+#[allow(clippy::too_many_arguments)]
+fn convert(
+    src: &Path,
+    dst: &Path,
+    zarr_format: u8,
+    compressor: &str,
+    clevel: Option<u8>,
+    chunks: Option<&str>,
+    overwrite: bool,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use cumulus::store::{Compressor, OpenOptions, ToZarrOptions, WriteMode, ZarrFormat, to_zarr};
+    let format = match zarr_format {
+        2 => ZarrFormat::V2,
+        3 => ZarrFormat::V3,
+        other => anyhow::bail!("--zarr-format {other}: expected 2 or 3"),
+    };
+    let mut codec: Compressor = compressor.parse().map_err(|e: String| anyhow::anyhow!("--compressor: {e}"))?;
+    if let Some(level) = clevel {
+        codec = codec.with_level(level);
+    }
+    codec.validate().map_err(|e| anyhow::anyhow!("--clevel: {e}"))?;
+    let mut sizes: Vec<(String, usize)> = Vec::new();
+    for part in chunks.unwrap_or("").split(',').filter(|p| !p.trim().is_empty()) {
+        let (dim, n) = part
+            .split_once('=')
+            .with_context(|| format!("--chunks: {part:?} is not DIM=SIZE (e.g. time=96,latitude=25)"))?;
+        let n: usize = n.trim().parse().with_context(|| format!("--chunks: {n:?} in {part:?} is not a size"))?;
+        anyhow::ensure!(n > 0, "--chunks: {part:?}: a chunk size must be at least 1");
+        sizes.push((dim.trim().to_owned(), n));
+    }
+    let ds = open_any(src, &OpenOptions::default())?;
+    let ds = if sizes.is_empty() {
+        ds
+    } else {
+        let sizes: Vec<(&str, usize)> = sizes.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+        ds.chunk(&sizes).with_context(|| format!("rechunking {}", src.display()))?
+    };
+    let progress = cumulus::dashboard::ComputeProgress::visible("convert", !quiet);
+    let opts = ToZarrOptions {
+        mode: if overwrite { WriteMode::Overwrite } else { WriteMode::Create },
+        format,
+        compressor: codec,
+        compute: cumulus::chunked::ComputeOptions::default().subscriber(progress.clone()),
+        ..ToZarrOptions::default()
+    };
+    let written = to_zarr(&ds, dst, &opts)?;
+    progress.finish();
+    println!(
+        "wrote {} (Zarr format {zarr_format}, {codec}, {} on disk)",
+        written.display(),
+        human_bytes(disk_usage(&written)?)
+    );
     Ok(())
 }
 
