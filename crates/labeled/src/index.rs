@@ -204,7 +204,29 @@ impl Index {
     }
 
     fn not_found(&self, label: &Label) -> LabeledError {
-        LabeledError::NoLabel { dim: self.dim.clone(), label: label.to_string(), summary: self.summary() }
+        // Name the labels on either side of the one asked for, when it can be placed.
+        let near = match (self.key(label), self.order) {
+            (Ok(k), Order::Ascending | Order::Descending) if !self.is_empty() => {
+                let mut by_distance: Vec<usize> = (0..self.len()).collect();
+                by_distance.sort_by(|&a, &b| {
+                    let d = |i: usize| (self.numeric(i).unwrap_or(f64::NAN) - k).abs();
+                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
+                });
+                let mut nearest: Vec<usize> = by_distance.into_iter().take(2).collect();
+                nearest.sort_unstable();
+                let names: Vec<String> = nearest.iter().map(|&i| self.label_string(i)).collect();
+                format!(
+                    "; the nearest labels are {} (select with nearest(...) to take the closest)",
+                    names.join(" and ")
+                )
+            }
+            _ => String::new(),
+        };
+        LabeledError::NoLabel {
+            dim: self.dim.clone(),
+            label: label.to_string(),
+            summary: format!("{}{near}", self.summary()),
+        }
     }
 
     /// A label as a number comparable with this index's values.

@@ -428,3 +428,11 @@ fn merge_unions_variables_and_checks_conflicts() {
     let err = cumulus_labeled::merge(&[a, d]).unwrap_err().to_string();
     assert!(err.contains("\"latitude\"") && err.contains("24") && err.contains("23.5"), "{err}");
 }
+
+#[test]
+fn a_missing_label_names_its_nearest_neighbours() {
+    let x = series();
+    let err = x.sel([("latitude", Selector::from(23.0))]).unwrap_err().to_string();
+    assert!(err.contains("the nearest labels are 25 and 22"), "{err}");
+    assert!(err.contains("nearest(...)"), "{err}");
+}
