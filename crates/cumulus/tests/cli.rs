@@ -30,6 +30,9 @@ fn demo_generates_missing_data_then_reuses_it() {
     let kelvin: f64 = line.rsplit(':').next().unwrap().trim().trim_end_matches(" K").parse().unwrap();
     // The generator's 850 hPa temperature at 24N in late June is about 288 K (model.rs).
     assert!((280.0..300.0).contains(&kelvin), "{line}");
+    // And its map, a PNG.
+    let png = std::fs::read(std::path::Path::new(data).join("t850-mean.png")).expect("the map");
+    assert_eq!(&png[1..4], b"PNG");
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
     println!();
     part1(data, &cfg, quiet)?;
     println!();
-    println!("(maps, the dashboard and the ML pipeline join this demo as they land)");
+    println!("(the dashboard and the ML pipeline join this demo as they land)");
     Ok(())
 }
 
@@ -140,6 +140,9 @@ fn part1(data: &Path, cfg: &GenConfig, quiet: bool) -> anyhow::Result<()> {
     progress.finish();
     let v = result.sel([("latitude", nearest(25.0)), ("longitude", nearest(121.0))])?.item()?;
     println!("T850 mean of {month} nearest 25N 121E: {v:.2} K");
+    let figure = data.join("t850-mean.png");
+    map(&result).title(format!("Temperature at 850 hPa, mean of {month}")).save(&figure)?;
+    println!("map of the mean: {}", figure.display());
     Ok(())
 }
 
