@@ -108,7 +108,7 @@ fn regular_chunks(op: &str, shape: &[usize], chunks: &[usize]) -> Result<Chunks>
     if chunks.len() != shape.len() {
         return Err(ChunkedError::arg(op, format!("{} chunk lengths for shape {shape:?}", chunks.len())));
     }
-    Ok(Chunks::regular(shape, chunks))
+    Chunks::checked_regular(shape, chunks)
 }
 
 impl ChunkedArray {
@@ -729,6 +729,9 @@ impl ChunkedArray {
     /// # Errors
     /// The first failing task.
     pub fn compute_many_with(arrays: &[ChunkedArray], opts: &ComputeOptions) -> Result<(Vec<Block>, ComputeStats)> {
+        for a in arrays {
+            check_fits_in_memory(a)?;
+        }
         type Pieces = Mutex<Vec<(Vec<usize>, Block)>>;
         let parts: Vec<Pieces> = arrays.iter().map(|_| Mutex::new(Vec::new())).collect();
         let stats = Self::stream_many(arrays, opts, &|o, idx, b| {
@@ -862,4 +865,26 @@ fn _assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<ChunkedArray>();
     let _ = IxDyn(&[0]);
+}
+
+/// Fails with [`ChunkedError::TooLarge`] when the result of `a` cannot be allocated (its size
+/// overflows, or the allocator refuses it), instead of aborting the process half-way through a
+/// compute: allocation failure in Rust is not an error but an abort. The reservation is only
+/// address space and is released at once.
+fn check_fits_in_memory(a: &ChunkedArray) -> Result<()> {
+    let too_large = |bytes: String| ChunkedError::TooLarge {
+        what: a.node.label(),
+        shape: a.shape().to_vec(),
+        dtype: a.dtype(),
+        bytes,
+    };
+    let bytes = a
+        .shape()
+        .iter()
+        .try_fold(a.dtype().size(), |acc, &n| acc.checked_mul(n))
+        .filter(|&b| b <= isize::MAX as usize)
+        .ok_or_else(|| too_large("more bytes than this machine can address".into()))?;
+    let mut probe: Vec<u8> = Vec::new();
+    probe.try_reserve_exact(bytes).map_err(|_| too_large(human_bytes(bytes)))?;
+    Ok(())
 }

@@ -12,6 +12,10 @@ use crate::error::ChunkedError;
 /// A region of an array: one half-open range per axis.
 pub type Region = Vec<Range<usize>>;
 
+/// The most chunks [`Chunks::checked_regular`] accepts along one axis (2^28: the per-axis list
+/// of lengths then takes at most 2 GiB).
+pub const MAX_CHUNKS_PER_AXIS: usize = 1 << 28;
+
 /// How a region meets the chunks of one axis: `(chunk, range inside the chunk, range inside
 /// the region)` for every chunk it touches.
 pub type AxisOverlap = Vec<(usize, Range<usize>, Range<usize>)>;
@@ -49,6 +53,34 @@ impl Chunks {
             })
             .collect();
         Chunks { axes }
+    }
+
+    /// [`Chunks::regular`] for shapes and chunk shapes that come from outside (a store's
+    /// metadata, a user): refuses a grid with more than [`MAX_CHUNKS_PER_AXIS`] chunks along an
+    /// axis, whose per-axis list could not be allocated, instead of aborting.
+    ///
+    /// ```
+    /// use cumulus_chunked::Chunks;
+    /// assert!(Chunks::checked_regular(&[100, 13], &[24, 13]).is_ok());
+    /// let err = Chunks::checked_regular(&[1_000_000_000_000, 2], &[2, 2]).unwrap_err();
+    /// assert!(err.to_string().contains("500000000000 chunks along axis 0"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`ChunkedError::BadChunks`] naming the axis, its length and its chunk.
+    pub fn checked_regular(shape: &[usize], chunk: &[usize]) -> Result<Chunks, ChunkedError> {
+        for (axis, (&n, &c)) in shape.iter().zip(chunk).enumerate() {
+            let c = if c == 0 || c > n { n.max(1) } else { c };
+            let count = n.div_ceil(c);
+            if count > MAX_CHUNKS_PER_AXIS {
+                return Err(ChunkedError::BadChunks {
+                    reason: format!(
+                        "length {n} in chunks of {c} makes {count} chunks along axis {axis}; at most {MAX_CHUNKS_PER_AXIS} are supported"
+                    ),
+                });
+            }
+        }
+        Ok(Chunks::regular(shape, chunk))
     }
 
     /// One chunk holding the whole array.

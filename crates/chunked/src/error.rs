@@ -35,6 +35,20 @@ pub enum ChunkedError {
         /// What is wrong.
         reason: String,
     },
+    /// The result of a compute cannot be held in memory.
+    #[error(
+        "cannot compute {what} into memory: shape {shape:?} of {dtype} needs {bytes}; reduce or select first, or write it chunk by chunk (to_zarr)"
+    )]
+    TooLarge {
+        /// What was computed.
+        what: String,
+        /// Its shape.
+        shape: Vec<usize>,
+        /// Its dtype.
+        dtype: crate::DType,
+        /// The bytes it needs ("more than usize" when they overflow).
+        bytes: String,
+    },
     /// A chunking does not tile the array.
     #[error("bad chunks: {reason}")]
     BadChunks {

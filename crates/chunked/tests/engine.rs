@@ -270,3 +270,20 @@ fn the_task_graph_draws_as_svg_in_layers() {
     assert_eq!(grouped.matches("<rect x=").count(), g.counts_by_kind().len());
     assert!(grouped.contains("sum-partial × 4"), "{grouped}");
 }
+
+#[test]
+fn a_result_too_large_for_memory_is_an_error_not_an_abort() {
+    // 10^12 x 2 float32 (8 TB): a lazy zeros array is fine, computing it is refused up front.
+    let x = ChunkedArray::zeros(&[1_000_000_000_000, 2], &[1 << 20, 2], DType::F32).unwrap();
+    let err = x.compute().unwrap_err().to_string();
+    assert!(err.contains("cannot compute") && err.contains("[1000000000000, 2]"), "{err}");
+    // A small selection of it computes.
+    let small = x.slice_axis(0, Some(0), Some(4), 1).unwrap().sum(0).unwrap().compute().unwrap();
+    assert_eq!(small.shape(), &[2]);
+    // Sizes that overflow usize are refused too.
+    let y = ChunkedArray::zeros(&[usize::MAX / 2, 4], &[usize::MAX / 2, 4], DType::F64).unwrap();
+    assert!(y.compute().unwrap_err().to_string().contains("more bytes than this machine can address"));
+    // And a chunk grid whose list of chunk lengths could not be allocated is refused when built.
+    let err = ChunkedArray::zeros(&[1_000_000_000_000, 2], &[2, 2], DType::F32).unwrap_err().to_string();
+    assert!(err.contains("500000000000 chunks along axis 0"), "{err}");
+}

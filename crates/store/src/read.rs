@@ -305,7 +305,11 @@ impl StoredArray {
             variable: meta.name.clone(),
             message: e.to_string(),
         })?;
-        let chunks = Chunks::regular(&meta.shape, &meta.chunk_shape);
+        let chunks = Chunks::checked_regular(&meta.shape, &meta.chunk_shape).map_err(|e| StoreError::Zarr {
+            store: path.to_path_buf(),
+            variable: meta.name.clone(),
+            message: e.to_string(),
+        })?;
         let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
         // One decode thread per chunk: the engine already decodes many chunks in parallel.
         let options = CodecOptions::default().with_concurrent_target(1);

@@ -32,7 +32,7 @@ fn open_and_read(path: &std::path::Path) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn random_chunk_bytes_are_an_error_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
@@ -74,5 +74,26 @@ proptest! {
             }
         }
         open_and_read(&path);
+    }
+}
+
+/// The case that aborted a CI run: a shape of 10^12 with chunks of 2 made a per-axis list of
+/// 5·10^11 chunk lengths (4 TB). Now opening names the array and the grid.
+#[test]
+fn an_absurd_chunk_grid_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_valid(dir.path());
+    let zmeta = path.join(".zmetadata");
+    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&zmeta).unwrap()).unwrap();
+    meta["metadata"]["x/.zarray"]["shape"] = serde_json::json!([1_000_000_000_000u64, 2]);
+    std::fs::write(&zmeta, meta.to_string()).unwrap();
+    let err = cumulus_store::open_zarr(&path).unwrap_err().to_string();
+    assert!(err.contains("\"x\"") && err.contains("500000000000 chunks along axis 0"), "{err}");
+    // With chunks that make a grid one can hold, opening works and computing says it is too big.
+    meta["metadata"]["x/.zarray"]["chunks"] = serde_json::json!([1u64 << 20, 2]);
+    std::fs::write(&zmeta, meta.to_string()).unwrap();
+    if let Ok(ds) = cumulus_store::open_zarr(&path) {
+        let err = ds.get("x").unwrap().to_vec_f64().unwrap_err().to_string();
+        assert!(err.contains("cannot compute"), "{err}");
     }
 }

@@ -140,7 +140,11 @@ pub fn open_netcdf(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
             fill_value,
             codecs,
         };
-        let chunks = Chunks::regular(&shape, &chunk_shape);
+        let chunks = Chunks::checked_regular(&shape, &chunk_shape).map_err(|e| StoreError::NetCdf {
+            path: path.to_owned(),
+            variable: name.clone(),
+            message: e.to_string(),
+        })?;
         let array = NetcdfArray { file: file.clone(), path: path.to_owned(), meta: meta.clone(), chunks };
         arrays.push((meta, Arc::new(array)));
     }
