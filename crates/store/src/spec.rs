@@ -188,6 +188,14 @@ impl ArraySpec {
         None
     }
 
+    /// Why `len` elements of `dtype` cannot be written as the whole array at once, if they
+    /// cannot (shared by the Zarr and NetCDF writers).
+    pub(crate) fn array_problem(&self, dtype: DType, len: usize) -> Option<String> {
+        let n: u64 = self.shape.iter().product();
+        (dtype != self.dtype || len as u64 != n)
+            .then(|| format!("whole-array write needs {n} elements of {:?}, got {len} of {dtype:?}", self.dtype))
+    }
+
     /// Why this spec cannot be written, if it cannot.
     pub(crate) fn problem(&self) -> Option<String> {
         if self.name.is_empty() || self.name.contains('/') || self.name.starts_with('.') {

@@ -204,18 +204,12 @@ impl StoreWriter {
     pub fn write_array<T: StoreElement>(&self, name: &str, data: &[T]) -> Result<(), StoreError> {
         let entry = self.entry(name)?;
         let spec = &entry.spec;
-        let n: u64 = spec.shape.iter().product();
-        if T::DTYPE != spec.dtype || data.len() as u64 != n {
+        if let Some(reason) = spec.array_problem(T::DTYPE, data.len()) {
             return Err(StoreError::BadChunk {
                 store: self.path.clone(),
                 variable: name.to_owned(),
                 chunk: vec![],
-                reason: format!(
-                    "whole-array write needs {n} elements of {:?}, got {} of {:?}",
-                    spec.dtype,
-                    data.len(),
-                    T::DTYPE
-                ),
+                reason,
             });
         }
         let subset = ArraySubset::new_with_shape(spec.shape.clone());

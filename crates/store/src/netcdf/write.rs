@@ -230,18 +230,12 @@ impl NetcdfWriter {
     /// [`StoreError::BadChunk`] if the type or length is wrong; [`StoreError::NetCdf`].
     pub fn write_array<T: NcElement>(&self, name: &str, data: &[T]) -> Result<(), StoreError> {
         let spec = self.spec(name)?;
-        let n: u64 = spec.shape.iter().product();
-        if T::DTYPE != spec.dtype || data.len() as u64 != n {
+        if let Some(reason) = spec.array_problem(T::DTYPE, data.len()) {
             return Err(StoreError::BadChunk {
                 store: self.path.clone(),
                 variable: name.to_owned(),
                 chunk: vec![],
-                reason: format!(
-                    "whole-variable write needs {n} elements of {:?}, got {} of {:?}",
-                    spec.dtype,
-                    data.len(),
-                    T::DTYPE
-                ),
+                reason,
             });
         }
         self.with_file(name, "write the variable", |f| {
