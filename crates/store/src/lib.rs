@@ -44,6 +44,7 @@
 
 mod codec;
 mod consolidate;
+mod encode;
 mod error;
 mod lab;
 #[cfg(feature = "netcdf")]
@@ -52,10 +53,12 @@ mod open;
 pub mod read;
 mod spec;
 mod to_zarr;
+mod update;
 mod usage;
 mod writer;
 
 pub use codec::{Compressor, Shuffle};
+pub use encode::CfEncoding;
 pub use error::StoreError;
 pub use lab::{CodecRun, CompressionLab, compression_lab, workshop_codecs};
 #[cfg(feature = "netcdf")]

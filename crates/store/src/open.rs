@@ -242,13 +242,13 @@ pub(crate) fn build_dataset(
                 Variable::from_parts(m.dims.clone(), data, Default::default()).map_err(labeled(path))?
             }
         };
-        let var = var.with_attrs(m.attrs.clone()).with_encoding(encoding(m));
+        let var = var.with_attrs(decoded_attrs(m)).with_encoding(encoding(m));
         ds = ds.with_coord(&m.name, var).map_err(labeled(path))?;
     }
     for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m)) {
         let data = ChunkedArray::from_source(a.clone())?;
         let data = decode_cf(data, m, zarr_fill_mask)?;
-        let var = Variable::from_parts(m.dims.clone(), data, m.attrs.clone())
+        let var = Variable::from_parts(m.dims.clone(), data, decoded_attrs(m))
             .map_err(labeled(path))?
             .with_encoding(encoding(m));
         ds = ds.with_var(&m.name, var).map_err(labeled(path))?;
@@ -256,12 +256,32 @@ pub(crate) fn build_dataset(
     Ok(ds)
 }
 
+/// Attributes that describe the stored form, not the decoded values: like xarray, decoding
+/// moves them from the attributes into the encoding, so that writing decoded values does not
+/// claim they are still packed.
+const CF_ENCODING_ATTRS: [&str; 4] = ["scale_factor", "add_offset", "_FillValue", "missing_value"];
+
+fn decoded_attrs(m: &ArrayMeta) -> serde_json::Map<String, Value> {
+    m.attrs
+        .iter()
+        .filter(|(k, _)| !CF_ENCODING_ATTRS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 fn encoding(m: &ArrayMeta) -> serde_json::Map<String, Value> {
     let mut e = serde_json::Map::new();
+    for k in CF_ENCODING_ATTRS {
+        if let Some(v) = m.attrs.get(k) {
+            e.insert(k.into(), v.clone());
+        }
+    }
     e.insert("chunks".into(), serde_json::json!(m.chunk_shape));
     e.insert("compressor".into(), Value::String(m.codecs.clone()));
     e.insert("dtype".into(), Value::String(m.dtype.to_string()));
-    if let Some(f) = m.fill_value {
+    if let Some(f) = m.fill_value
+        && !e.contains_key("_FillValue")
+    {
         e.insert(
             "_FillValue".into(),
             serde_json::json!(if f.is_nan() { Value::String("NaN".into()) } else { serde_json::json!(f) }),

@@ -25,6 +25,14 @@ pub enum DType {
     I32,
     /// 64-bit signed integer.
     I64,
+    /// 8-bit signed integer (packed data).
+    I8,
+    /// 16-bit signed integer (packed data, like ERA5's NetCDF files).
+    I16,
+    /// 8-bit unsigned integer (packed data, masks).
+    U8,
+    /// 16-bit unsigned integer (packed data).
+    U16,
 }
 
 impl DType {
@@ -32,6 +40,8 @@ impl DType {
     #[must_use]
     pub fn size(self) -> usize {
         match self {
+            DType::I8 | DType::U8 => 1,
+            DType::I16 | DType::U16 => 2,
             DType::F32 | DType::I32 => 4,
             DType::F64 | DType::I64 => 8,
         }
@@ -43,6 +53,10 @@ impl DType {
             DType::F64 => "<f8",
             DType::I32 => "<i4",
             DType::I64 => "<i8",
+            DType::I8 => "|i1",
+            DType::I16 => "<i2",
+            DType::U8 => "|u1",
+            DType::U16 => "<u2",
         }
     }
 
@@ -52,16 +66,61 @@ impl DType {
             DType::F64 => "float64",
             DType::I32 => "int32",
             DType::I64 => "int64",
+            DType::I8 => "int8",
+            DType::I16 => "int16",
+            DType::U8 => "uint8",
+            DType::U16 => "uint16",
         }
     }
 
-    /// Floats are filled with NaN where nothing was written; integers have no fill value in
-    /// format 2 (`null`) and 0 in format 3, which requires one.
-    pub(crate) fn fill_value(self, format: ZarrFormat) -> Value {
-        match (self, format) {
-            (DType::F32 | DType::F64, _) => Value::String("NaN".into()),
-            (_, ZarrFormat::V2) => Value::Null,
-            (_, ZarrFormat::V3) => Value::from(0),
+    /// True for the floating-point types.
+    #[must_use]
+    pub fn is_float(self) -> bool {
+        matches!(self, DType::F32 | DType::F64)
+    }
+
+    /// The range of values this type holds (floats: the whole real line).
+    #[must_use]
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            DType::F32 | DType::F64 => (f64::NEG_INFINITY, f64::INFINITY),
+            DType::I8 => (f64::from(i8::MIN), f64::from(i8::MAX)),
+            DType::I16 => (f64::from(i16::MIN), f64::from(i16::MAX)),
+            DType::U8 => (0.0, f64::from(u8::MAX)),
+            DType::U16 => (0.0, f64::from(u16::MAX)),
+            DType::I32 => (f64::from(i32::MIN), f64::from(i32::MAX)),
+            // Beyond 2^53 not every integer is a float64; good enough for a range check.
+            DType::I64 => (-9.223_372_036_854_776e18, 9.223_372_036_854_776e18),
+        }
+    }
+
+    /// The type of the same name in the engine, if it has one.
+    pub(crate) fn from_engine(d: cumulus_chunked::DType) -> Option<DType> {
+        use cumulus_chunked::DType as E;
+        Some(match d {
+            E::F32 => DType::F32,
+            E::F64 => DType::F64,
+            E::I8 => DType::I8,
+            E::I16 => DType::I16,
+            E::I32 => DType::I32,
+            E::I64 => DType::I64,
+            E::U8 => DType::U8,
+            E::U16 => DType::U16,
+            _ => return None,
+        })
+    }
+
+    /// The fill value written into the metadata: `fill` (a variable's `_FillValue`) when given;
+    /// otherwise NaN for floats, and for integers none in format 2 (`null`) and 0 in format 3,
+    /// which requires one.
+    pub(crate) fn fill_value(self, format: ZarrFormat, fill: Option<f64>) -> Value {
+        match (fill, self, format) {
+            (Some(f), _, _) if f.is_nan() => Value::String("NaN".into()),
+            (Some(f), d, _) if !d.is_float() => Value::from(f as i64),
+            (Some(f), _, _) => Value::from(f),
+            (None, DType::F32 | DType::F64, _) => Value::String("NaN".into()),
+            (None, _, ZarrFormat::V2) => Value::Null,
+            (None, _, ZarrFormat::V3) => Value::from(0),
         }
     }
 }
@@ -70,20 +129,23 @@ impl DType {
 pub trait StoreElement: zarrs::array::Element + Copy + Send + Sync + 'static {
     /// The store data type of this element type.
     const DTYPE: DType;
+    /// `x` converted with Rust's `as` (rounding toward zero and saturating for integers);
+    /// callers round and range-check first.
+    fn cast_f64(x: f64) -> Self;
 }
 
-impl StoreElement for f32 {
-    const DTYPE: DType = DType::F32;
+macro_rules! store_element {
+    ($($t:ty => $d:ident),*) => {$(
+        impl StoreElement for $t {
+            const DTYPE: DType = DType::$d;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            fn cast_f64(x: f64) -> Self {
+                x as $t
+            }
+        }
+    )*};
 }
-impl StoreElement for f64 {
-    const DTYPE: DType = DType::F64;
-}
-impl StoreElement for i32 {
-    const DTYPE: DType = DType::I32;
-}
-impl StoreElement for i64 {
-    const DTYPE: DType = DType::I64;
-}
+store_element!(f32 => F32, f64 => F64, i32 => I32, i64 => I64, i8 => I8, i16 => I16, u8 => U8, u16 => U16);
 
 /// One array of a store: its name, type, named dimensions, chunk shape, compressor and
 /// attributes.
@@ -110,6 +172,9 @@ pub struct ArraySpec {
     pub compressor: Compressor,
     /// Attributes (units, long_name, CF encoding, ...).
     pub attrs: Map<String, Value>,
+    /// The fill value (a variable's `_FillValue` encoding), which readers mask as missing;
+    /// `None` writes the default of [`DType`] (NaN for floats).
+    pub fill_value: Option<f64>,
 }
 
 impl ArraySpec {
@@ -125,7 +190,15 @@ impl ArraySpec {
             shape,
             compressor: Compressor::None,
             attrs: Map::new(),
+            fill_value: None,
         }
+    }
+
+    /// Sets the fill value (`_FillValue`): where the stored data equal it, readers see NaN.
+    #[must_use]
+    pub fn with_fill_value(mut self, fill: f64) -> Self {
+        self.fill_value = Some(fill);
+        self
     }
 
     /// Sets the chunk shape.

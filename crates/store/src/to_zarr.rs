@@ -26,6 +26,7 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use cumulus_chunked::{Block, BlockElement, ChunkedArray, ComputeOptions, DType as EngineDType};
@@ -36,30 +37,141 @@ use ndarray::{ArrayD, IxDyn, SliceInfoElem};
 use serde_json::Value;
 
 use crate::codec::Compressor;
+use crate::encode::CfEncoding;
 use crate::error::StoreError;
 use crate::spec::{ArraySpec, DType, StoreElement, ZarrFormat};
 use crate::writer::{StoreWriter, WriteMode};
 
-/// How one variable is stored.
+/// Runs `$body` with `$t` the Rust element type of the store type `$d`.
+macro_rules! with_store_type {
+    ($d:expr, $t:ident => $body:expr) => {
+        match $d {
+            DType::F32 => {
+                type $t = f32;
+                $body
+            }
+            DType::F64 => {
+                type $t = f64;
+                $body
+            }
+            DType::I8 => {
+                type $t = i8;
+                $body
+            }
+            DType::I16 => {
+                type $t = i16;
+                $body
+            }
+            DType::I32 => {
+                type $t = i32;
+                $body
+            }
+            DType::I64 => {
+                type $t = i64;
+                $body
+            }
+            DType::U8 => {
+                type $t = u8;
+                $body
+            }
+            DType::U16 => {
+                type $t = u16;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_store_type;
+
+/// How one variable is stored (xarray's `encoding={name: {...}}`).
+///
+/// ```
+/// use cumulus_store::{DType, VarEncoding};
+/// // ERA5's packing: int16 with a scale, an offset and a fill value for NaN.
+/// let enc = VarEncoding::default().dtype(DType::I16).scale_offset(0.002, 270.0).fill_value(-32767.0);
+/// assert_eq!(enc.dtype, Some(DType::I16));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct VarEncoding {
     /// Chunk shape (default: the variable's chunks, which must then be regular).
     pub chunks: Option<Vec<usize>>,
     /// Compressor (default: the options' compressor).
     pub compressor: Option<Compressor>,
+    /// Stored type (default: the variable's type).
+    pub dtype: Option<DType>,
+    /// `_FillValue`: stored where the values are NaN (needed for integer types with NaN).
+    pub fill_value: Option<f64>,
+    /// Values are stored as `(x - add_offset) / scale_factor`, rounded for integer types.
+    pub scale_factor: Option<f64>,
+    /// See `scale_factor`.
+    pub add_offset: Option<f64>,
+}
+
+impl VarEncoding {
+    /// Sets the chunk shape.
+    #[must_use]
+    pub fn chunks(mut self, chunks: &[usize]) -> Self {
+        self.chunks = Some(chunks.to_vec());
+        self
+    }
+
+    /// Sets the compressor.
+    #[must_use]
+    pub fn compressor(mut self, c: Compressor) -> Self {
+        self.compressor = Some(c);
+        self
+    }
+
+    /// Sets the stored type.
+    #[must_use]
+    pub fn dtype(mut self, d: DType) -> Self {
+        self.dtype = Some(d);
+        self
+    }
+
+    /// Sets `_FillValue`.
+    #[must_use]
+    pub fn fill_value(mut self, f: f64) -> Self {
+        self.fill_value = Some(f);
+        self
+    }
+
+    /// Sets `scale_factor` and `add_offset`.
+    #[must_use]
+    pub fn scale_offset(mut self, scale_factor: f64, add_offset: f64) -> Self {
+        self.scale_factor = Some(scale_factor);
+        self.add_offset = Some(add_offset);
+        self
+    }
+
+    fn cf(&self, stored: DType) -> CfEncoding {
+        CfEncoding {
+            dtype: self.dtype.unwrap_or(stored),
+            fill_value: self.fill_value,
+            scale_factor: self.scale_factor,
+            add_offset: self.add_offset,
+        }
+    }
 }
 
 /// Options of [`to_zarr`].
 #[derive(Debug, Clone)]
 pub struct ToZarrOptions {
-    /// `Create` (xarray's `mode="w-"`) or `Overwrite` (`mode="w"`).
+    /// `Create` (xarray's `mode="w-"`), `Overwrite` (`mode="w"`) or `Append` (`mode="a"`:
+    /// add or replace variables in an existing store, append along `append_dim`, or write a
+    /// `region`).
     pub mode: WriteMode,
-    /// Zarr format 2 (the class's choice, the default) or 3.
+    /// Zarr format 2 (the class's choice, the default) or 3. Appends keep the store's format.
     pub format: ZarrFormat,
     /// Compressor for every variable without its own (default Blosc zstd 3, bit shuffle).
     pub compressor: Compressor,
     /// Per-variable encodings.
     pub encoding: BTreeMap<String, VarEncoding>,
+    /// With `Append`: the dimension to append along (xarray's `append_dim`).
+    pub append_dim: Option<String>,
+    /// With `Append`: write into this part of the existing arrays, given as index ranges by
+    /// dimension name (xarray's `region={"time": slice(0, 24)}`).
+    pub region: Option<BTreeMap<String, Range<usize>>>,
     /// How to compute (threads, memory limit, progress subscribers).
     pub compute: ComputeOptions,
 }
@@ -71,24 +183,43 @@ impl Default for ToZarrOptions {
             format: ZarrFormat::V2,
             compressor: Compressor::blosc_zstd(3),
             encoding: BTreeMap::new(),
+            append_dim: None,
+            region: None,
             compute: ComputeOptions::default(),
         }
     }
 }
 
-fn store_dtype(path: &Path, name: &str, d: EngineDType) -> Result<DType, StoreError> {
-    Ok(match d {
-        EngineDType::F32 => DType::F32,
-        EngineDType::F64 => DType::F64,
-        EngineDType::I32 => DType::I32,
-        EngineDType::I64 => DType::I64,
-        other => {
-            return Err(StoreError::InvalidSpec {
-                store: path.to_path_buf(),
-                variable: name.to_string(),
-                reason: format!("to_zarr writes float32, float64, int32 and int64; convert {other} with astype first"),
-            });
+impl ToZarrOptions {
+    /// Append along `dim` to an existing store (xarray's `mode="a", append_dim=dim`).
+    #[must_use]
+    pub fn append(dim: &str) -> Self {
+        ToZarrOptions { mode: WriteMode::Append, append_dim: Some(dim.to_owned()), ..ToZarrOptions::default() }
+    }
+
+    /// Write into a region of an existing store (xarray's `region={dim: slice(start, stop)}`).
+    #[must_use]
+    pub fn region(region: &[(&str, Range<usize>)]) -> Self {
+        ToZarrOptions {
+            mode: WriteMode::Append,
+            region: Some(region.iter().map(|(d, r)| ((*d).to_owned(), r.clone())).collect()),
+            ..ToZarrOptions::default()
         }
+    }
+
+    /// Sets the encoding of one variable.
+    #[must_use]
+    pub fn with_encoding(mut self, name: &str, enc: VarEncoding) -> Self {
+        self.encoding.insert(name.to_owned(), enc);
+        self
+    }
+}
+
+pub(crate) fn store_dtype(path: &Path, name: &str, d: EngineDType) -> Result<DType, StoreError> {
+    DType::from_engine(d).ok_or_else(|| StoreError::InvalidSpec {
+        store: path.to_path_buf(),
+        variable: name.to_string(),
+        reason: format!("to_zarr writes float32/64 and (u)int8/16, int32/64; convert {d} with astype first"),
     })
 }
 
@@ -114,18 +245,52 @@ fn regular_chunks(path: &Path, name: &str, var: &Variable) -> Result<Vec<usize>,
     Ok(out)
 }
 
-/// `block` placed at the start of a chunk of `chunk_shape` filled with `fill` (edge chunks are
-/// stored padded to the full chunk shape).
-fn padded<T: BlockElement>(block: Block, chunk_shape: &[usize], fill: T) -> Vec<T> {
-    let a = T::unwrap(block).unwrap_or_else(|_| unreachable!("the dtype was converted before"));
-    if a.shape() == chunk_shape {
-        return a.as_standard_layout().iter().copied().collect();
+/// The stored values of `block` in C order, encoded with `enc`, and placed at the start of a
+/// chunk of `pad_to` filled with the fill value when given (edge chunks are stored padded to
+/// the full chunk shape).
+pub(crate) fn encode_block<T: StoreElement + BlockElement>(
+    block: Block,
+    enc: &CfEncoding,
+    pad_to: Option<&[usize]>,
+) -> Result<Vec<T>, String> {
+    let fill = T::cast_f64(enc.fill_value.unwrap_or(if enc.dtype.is_float() { f64::NAN } else { 0.0 }));
+    let a: ArrayD<T> = if enc.transforms()
+        && !(block.dtype() == <T as cumulus_chunked::Element>::DTYPE
+            && enc.fill_value.is_none()
+            && enc.scale_factor.is_none()
+            && enc.add_offset.is_none())
+    {
+        let x = f64::unwrap(block.into_dtype(EngineDType::F64)).unwrap_or_else(|_| unreachable!("converted to f64"));
+        let mut out = Vec::with_capacity(x.len());
+        for &v in x.as_standard_layout().iter() {
+            out.push(T::cast_f64(enc.encode(v)?));
+        }
+        ArrayD::from_shape_vec(x.shape(), out).map_err(|e| e.to_string())?
+    } else {
+        T::unwrap(block.into_dtype(<T as cumulus_chunked::Element>::DTYPE))
+            .unwrap_or_else(|_| unreachable!("the dtype was converted before"))
+    };
+    match pad_to {
+        Some(target) if ndarray::ArrayBase::shape(&a) != target => {
+            let mut out = ArrayD::from_elem(IxDyn(target), fill);
+            let info: Vec<SliceInfoElem> =
+                a.shape().iter().map(|&n| SliceInfoElem::Slice { start: 0, end: Some(n as isize), step: 1 }).collect();
+            out.slice_mut(info.as_slice()).assign(&a);
+            Ok(out.into_raw_vec_and_offset().0)
+        }
+        _ => Ok(a.as_standard_layout().iter().copied().collect()),
     }
-    let mut out = ArrayD::from_elem(IxDyn(chunk_shape), fill);
-    let info: Vec<SliceInfoElem> =
-        a.shape().iter().map(|&n| SliceInfoElem::Slice { start: 0, end: Some(n as isize), step: 1 }).collect();
-    out.slice_mut(info.as_slice()).assign(&a);
-    out.into_raw_vec_and_offset().0
+}
+
+/// The error a sink reports to the engine, keeping the store error to return it.
+pub(crate) fn sink_error(
+    slot: &std::sync::Mutex<Option<StoreError>>,
+    idx: &[usize],
+    e: StoreError,
+) -> cumulus_chunked::ChunkedError {
+    let msg = e.to_string();
+    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+    cumulus_chunked::ChunkedError::Task { task: "to_zarr".into(), chunk: idx.to_vec(), message: msg }
 }
 
 fn write_var<T: StoreElement + BlockElement>(
@@ -133,19 +298,26 @@ fn write_var<T: StoreElement + BlockElement>(
     name: &str,
     data: &ChunkedArray,
     chunk_shape: &[usize],
-    fill: T,
+    enc: &CfEncoding,
     opts: &ComputeOptions,
 ) -> Result<(), StoreError> {
     let data = data.rechunk(chunk_shape)?;
     let err = std::sync::Mutex::new(None);
     let sink = |idx: &[usize], block: Block| -> cumulus_chunked::Result<()> {
         let idx64: Vec<u64> = idx.iter().map(|&i| i as u64).collect();
-        let values = padded::<T>(block.into_dtype(<T as cumulus_chunked::Element>::DTYPE), chunk_shape, fill);
-        w.write_chunk(name, &idx64, &values).map_err(|e| {
-            let msg = e.to_string();
-            *err.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-            cumulus_chunked::ChunkedError::Task { task: "to_zarr".into(), chunk: idx.to_vec(), message: msg }
-        })
+        let values = encode_block::<T>(block, enc, Some(chunk_shape)).map_err(|reason| {
+            sink_error(
+                &err,
+                idx,
+                StoreError::BadChunk {
+                    store: w.path().to_owned(),
+                    variable: name.to_owned(),
+                    chunk: idx64.clone(),
+                    reason,
+                },
+            )
+        })?;
+        w.write_chunk(name, &idx64, &values).map_err(|e| sink_error(&err, idx, e))
     };
     match data.stream(opts, &sink) {
         Ok(_) => Ok(()),
@@ -160,6 +332,16 @@ fn write_var<T: StoreElement + BlockElement>(
 /// failing chunk (the partial store is removed).
 pub fn to_zarr(ds: &Dataset, path: impl AsRef<Path>, opts: &ToZarrOptions) -> Result<PathBuf, StoreError> {
     let path = path.as_ref();
+    if opts.mode != WriteMode::Append && (opts.append_dim.is_some() || opts.region.is_some()) {
+        return Err(StoreError::InvalidSpec {
+            store: path.to_path_buf(),
+            variable: String::new(),
+            reason: "append_dim and region need mode Append (xarray's mode=\"a\")".into(),
+        });
+    }
+    if opts.mode == WriteMode::Append && (path.exists() || opts.append_dim.is_some() || opts.region.is_some()) {
+        return crate::update::update(ds, path, opts);
+    }
     let mut w = StoreWriter::create(path, opts.format, opts.mode)?;
     match write_all(ds, path, opts, &mut w) {
         Ok(()) => w.finish(),
@@ -177,73 +359,75 @@ fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWrite
         if var.dims().is_empty() {
             continue; // scalar coordinates (after sel(level=850)) are not stored
         }
-        let dims: Vec<(&str, u64)> = var.dims().iter().zip(var.shape()).map(|(d, &n)| (d.as_str(), n as u64)).collect();
-        let mut attrs = var.attrs().clone();
-        if var.is_datetime() {
-            let units =
-                attrs.get("units").and_then(Value::as_str).unwrap_or("hours since 1900-01-01 00:00:00").to_string();
-            let calendar = attrs.get("calendar").and_then(Value::as_str).unwrap_or("gregorian").to_string();
-            let cf = CfTime::parse(&units, Some(&calendar))
-                .map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
-            let ns = block_i64(&var.data().compute()?);
-            let values: Vec<i64> = ns.iter().map(|&t| cf.encode(t)).collect();
-            if ns.iter().zip(&values).any(|(&t, &v)| cf.decode(v) != t) {
-                return Err(StoreError::InvalidSpec {
-                    store: path.to_path_buf(),
-                    variable: name.to_string(),
-                    reason: format!("its times are not whole multiples of {units:?}; set finer units"),
-                });
-            }
-            attrs.insert("units".into(), Value::String(units));
-            attrs.insert("calendar".into(), Value::String(calendar));
-            w.add_array(ArraySpec::new(name, DType::I64, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
-            w.write_array(name, &values)?;
-            continue;
-        }
-        let block = var.data().compute()?;
-        let dtype = store_dtype(path, name, var.dtype())?;
-        w.add_array(ArraySpec::new(name, dtype, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
-        match dtype {
-            DType::F32 => w.write_array(
-                name,
-                block.as_array::<f32>().map(|a| a.iter().copied().collect::<Vec<_>>()).unwrap_or_default().as_slice(),
-            )?,
-            DType::F64 => w.write_array(
-                name,
-                block.as_array::<f64>().map(|a| a.iter().copied().collect::<Vec<_>>()).unwrap_or_default().as_slice(),
-            )?,
-            DType::I32 => w.write_array(
-                name,
-                block.as_array::<i32>().map(|a| a.iter().copied().collect::<Vec<_>>()).unwrap_or_default().as_slice(),
-            )?,
-            DType::I64 => w.write_array(
-                name,
-                block.as_array::<i64>().map(|a| a.iter().copied().collect::<Vec<_>>()).unwrap_or_default().as_slice(),
-            )?,
-        }
+        write_coord(w, path, name, var)?;
     }
     // Data variables: streamed chunk by chunk.
     for name in ds.data_vars() {
         let da = ds.get(name).map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
-        let var = da.variable();
-        let enc = opts.encoding.get(name).cloned().unwrap_or_default();
-        let chunks = match enc.chunks {
-            Some(c) => c,
-            None => regular_chunks(path, name, var)?,
-        };
-        let dtype = store_dtype(path, name, var.dtype())?;
-        let dims: Vec<(&str, u64)> = var.dims().iter().zip(var.shape()).map(|(d, &n)| (d.as_str(), n as u64)).collect();
-        let spec = ArraySpec::new(name, dtype, &dims)
-            .with_chunks(&chunks.iter().map(|&c| c as u64).collect::<Vec<_>>())
-            .with_compressor(enc.compressor.unwrap_or(opts.compressor))
-            .with_attrs(var.attrs().clone());
-        w.add_array(spec)?;
-        match dtype {
-            DType::F32 => write_var::<f32>(w, name, var.data(), &chunks, f32::NAN, &opts.compute)?,
-            DType::F64 => write_var::<f64>(w, name, var.data(), &chunks, f64::NAN, &opts.compute)?,
-            DType::I32 => write_var::<i32>(w, name, var.data(), &chunks, 0, &opts.compute)?,
-            DType::I64 => write_var::<i64>(w, name, var.data(), &chunks, 0, &opts.compute)?,
-        }
+        write_new_var(w, path, name, da.variable(), opts)?;
     }
+    Ok(())
+}
+
+/// Declares and writes one data variable as a new array of `w`.
+pub(crate) fn write_new_var(
+    w: &mut StoreWriter,
+    path: &Path,
+    name: &str,
+    var: &Variable,
+    opts: &ToZarrOptions,
+) -> Result<(), StoreError> {
+    let enc = opts.encoding.get(name).cloned().unwrap_or_default();
+    let chunks = match &enc.chunks {
+        Some(c) => c.clone(),
+        None => regular_chunks(path, name, var)?,
+    };
+    let cf = enc.cf(store_dtype(path, name, var.dtype())?);
+    if let Some(reason) = cf.problem() {
+        return Err(StoreError::InvalidSpec { store: path.to_path_buf(), variable: name.to_string(), reason });
+    }
+    let dims: Vec<(&str, u64)> = var.dims().iter().zip(var.shape()).map(|(d, &n)| (d.as_str(), n as u64)).collect();
+    let mut attrs = var.attrs().clone();
+    attrs.extend(cf.attrs());
+    let mut spec = ArraySpec::new(name, cf.dtype, &dims)
+        .with_chunks(&chunks.iter().map(|&c| c as u64).collect::<Vec<_>>())
+        .with_compressor(enc.compressor.unwrap_or(opts.compressor))
+        .with_attrs(attrs);
+    spec.fill_value = cf.fill_value;
+    w.add_array(spec)?;
+    with_store_type!(cf.dtype, T => write_var::<T>(w, name, var.data(), &chunks, &cf, &opts.compute))
+}
+
+/// Declares and writes one coordinate as a new array of `w`, whole, CF-encoding datetimes.
+pub(crate) fn write_coord(w: &mut StoreWriter, path: &Path, name: &str, var: &Variable) -> Result<(), StoreError> {
+    let dims: Vec<(&str, u64)> = var.dims().iter().zip(var.shape()).map(|(d, &n)| (d.as_str(), n as u64)).collect();
+    let mut attrs = var.attrs().clone();
+    if var.is_datetime() {
+        let units = attrs.get("units").and_then(Value::as_str).unwrap_or("hours since 1900-01-01 00:00:00").to_string();
+        let calendar = attrs.get("calendar").and_then(Value::as_str).unwrap_or("gregorian").to_string();
+        let cf = CfTime::parse(&units, Some(&calendar))
+            .map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
+        let ns = block_i64(&var.data().compute()?);
+        let values: Vec<i64> = ns.iter().map(|&t| cf.encode(t)).collect();
+        if ns.iter().zip(&values).any(|(&t, &v)| cf.decode(v) != t) {
+            return Err(StoreError::InvalidSpec {
+                store: path.to_path_buf(),
+                variable: name.to_string(),
+                reason: format!("its times are not whole multiples of {units:?}; set finer units"),
+            });
+        }
+        attrs.insert("units".into(), Value::String(units));
+        attrs.insert("calendar".into(), Value::String(calendar));
+        w.add_array(ArraySpec::new(name, DType::I64, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
+        w.write_array(name, &values)?;
+        return Ok(());
+    }
+    let block = var.data().compute()?;
+    let dtype = store_dtype(path, name, var.dtype())?;
+    w.add_array(ArraySpec::new(name, dtype, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
+    let enc = CfEncoding::plain(dtype);
+    let bad =
+        |reason| StoreError::BadChunk { store: path.to_path_buf(), variable: name.to_string(), chunk: vec![], reason };
+    with_store_type!(dtype, T => w.write_array(name, &encode_block::<T>(block, &enc, None).map_err(bad)?))?;
     Ok(())
 }

@@ -19,6 +19,11 @@ pub enum WriteMode {
     Create,
     /// Replace it, but only once the new store is complete (xarray's `mode="w"`).
     Overwrite,
+    /// Change an existing store (xarray's `mode="a"`): add or replace variables, append along
+    /// a dimension, or write a region; see [`to_zarr`](crate::to_zarr). A missing store is
+    /// created. Writers that only build new files ([`StoreWriter`], the NetCDF writer) treat it
+    /// like `Create`.
+    Append,
 }
 
 /// Builds one Zarr store (a group of arrays) on the local file system.
@@ -60,7 +65,7 @@ impl StoreWriter {
     /// [`StoreError::AlreadyExists`] if `path` exists and `mode` is [`WriteMode::Create`];
     /// [`StoreError::Io`] if the folder cannot be created.
     pub fn create(path: &Path, format: ZarrFormat, mode: WriteMode) -> Result<Self, StoreError> {
-        if path.exists() && mode == WriteMode::Create {
+        if path.exists() && mode != WriteMode::Overwrite {
             return Err(StoreError::AlreadyExists { path: path.to_owned() });
         }
         let partial = partial_path(path);
@@ -82,6 +87,31 @@ impl StoreWriter {
             arrays: BTreeMap::new(),
             group_attrs: Map::new(),
         })
+    }
+
+    /// Adds arrays to the existing store at `path` in place; the consolidated metadata, written
+    /// by [`StoreWriter::finish_in_place`], is what makes them visible.
+    pub(crate) fn in_place(path: &Path, format: ZarrFormat) -> Result<Self, StoreError> {
+        let store = FilesystemStore::new(path).map_err(|e| StoreError::Zarr {
+            store: path.to_owned(),
+            variable: String::new(),
+            message: e.to_string(),
+        })?;
+        Ok(StoreWriter {
+            path: path.to_owned(),
+            partial: path.to_owned(),
+            format,
+            store: Arc::new(store),
+            arrays: BTreeMap::new(),
+            group_attrs: Map::new(),
+        })
+    }
+
+    /// Consolidates the metadata of an in-place writer's store: `arrays` are all the arrays
+    /// the store has now.
+    pub(crate) fn finish_in_place(self, attrs: &Map<String, Value>, arrays: &[&str]) -> Result<PathBuf, StoreError> {
+        consolidate::write_group_and_consolidate(&self.path, &self.path, self.format, attrs, arrays)?;
+        Ok(self.path)
     }
 
     /// The path the finished store will have.
@@ -114,6 +144,10 @@ impl StoreWriter {
             return Err(StoreError::DuplicateVariable { store: self.path.clone(), variable: spec.name });
         }
         let dir = self.partial.join(&spec.name);
+        if dir.exists() {
+            // Left by an interrupted in-place write; no metadata names it.
+            std::fs::remove_dir_all(&dir).map_err(|e| StoreError::io("remove the unfinished array", &dir, e))?;
+        }
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::io("create folder", &dir, e))?;
         match self.format {
             ZarrFormat::V2 => {
@@ -122,7 +156,7 @@ impl StoreWriter {
                     "compressor": spec.compressor.v2_json(),
                     "dimension_separator": ".",
                     "dtype": spec.dtype.v2_name(),
-                    "fill_value": spec.dtype.fill_value(ZarrFormat::V2),
+                    "fill_value": spec.dtype.fill_value(ZarrFormat::V2, spec.fill_value),
                     "filters": null,
                     "order": "C",
                     "shape": spec.shape,
@@ -143,9 +177,9 @@ impl StoreWriter {
                     "data_type": spec.dtype.v3_name(),
                     "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": spec.chunks}},
                     "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
-                    "fill_value": spec.dtype.fill_value(ZarrFormat::V3),
+                    "fill_value": spec.dtype.fill_value(ZarrFormat::V3, spec.fill_value),
                     "codecs": codecs,
-                    "attributes": spec.attrs,
+                    "attributes": v3_attributes(&spec),
                     "dimension_names": spec.dims,
                 });
                 write_json(&dir.join("zarr.json"), &meta)?;
@@ -256,4 +290,14 @@ pub(crate) fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
     text.push('\n');
     std::fs::write(path, text).map_err(|e| StoreError::io("write", path, e))
+}
+
+/// Format 3 keeps a variable's `_FillValue` among its attributes as well (xarray reads it from
+/// there for format 3; for format 2 it reads the array's `fill_value` only).
+fn v3_attributes(spec: &ArraySpec) -> Map<String, Value> {
+    let mut attrs = spec.attrs.clone();
+    if let Some(f) = spec.fill_value {
+        attrs.insert("_FillValue".into(), spec.dtype.fill_value(ZarrFormat::V3, Some(f)));
+    }
+    attrs
 }

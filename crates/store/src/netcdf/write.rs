@@ -63,7 +63,7 @@ impl NetcdfWriter {
     /// [`StoreError::AlreadyExists`] if `path` exists and `mode` is [`WriteMode::Create`];
     /// [`StoreError::NetCdf`] if libnetcdf cannot create the file.
     pub fn create(path: &Path, mode: WriteMode) -> Result<Self, StoreError> {
-        if path.exists() && mode == WriteMode::Create {
+        if path.exists() && mode != WriteMode::Overwrite {
             return Err(StoreError::AlreadyExists { path: path.to_owned() });
         }
         let partial = partial_file(path);
@@ -157,6 +157,10 @@ impl NetcdfWriter {
                 DType::F64 => f.add_variable::<f64>(&spec.name, &dims)?,
                 DType::I32 => f.add_variable::<i32>(&spec.name, &dims)?,
                 DType::I64 => f.add_variable::<i64>(&spec.name, &dims)?,
+                DType::I8 => f.add_variable::<i8>(&spec.name, &dims)?,
+                DType::I16 => f.add_variable::<i16>(&spec.name, &dims)?,
+                DType::U8 => f.add_variable::<u8>(&spec.name, &dims)?,
+                DType::U16 => f.add_variable::<u16>(&spec.name, &dims)?,
             };
             if !dims.is_empty() {
                 var.set_chunking(&chunks)?;
@@ -164,10 +168,17 @@ impl NetcdfWriter {
             if let Some((level, shuffle)) = deflate {
                 var.set_compression(i32::from(level), shuffle)?;
             }
-            match spec.dtype {
-                DType::F32 => var.set_fill_value(f32::NAN)?,
-                DType::F64 => var.set_fill_value(f64::NAN)?,
-                DType::I32 | DType::I64 => {}
+            // A variable's own `_FillValue` (packed data), else NaN for floats.
+            match (spec.dtype, spec.fill_value) {
+                (DType::F32, f) => var.set_fill_value(f.unwrap_or(f64::NAN) as f32)?,
+                (DType::F64, f) => var.set_fill_value(f.unwrap_or(f64::NAN))?,
+                (DType::I8, Some(f)) => var.set_fill_value(i8::cast_f64(f))?,
+                (DType::I16, Some(f)) => var.set_fill_value(i16::cast_f64(f))?,
+                (DType::I32, Some(f)) => var.set_fill_value(i32::cast_f64(f))?,
+                (DType::I64, Some(f)) => var.set_fill_value(i64::cast_f64(f))?,
+                (DType::U8, Some(f)) => var.set_fill_value(u8::cast_f64(f))?,
+                (DType::U16, Some(f)) => var.set_fill_value(u16::cast_f64(f))?,
+                (_, None) => {}
             }
             for (k, v) in attrs {
                 var.put_attribute(&k, v)?;
