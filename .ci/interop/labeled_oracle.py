@@ -63,6 +63,7 @@ def expected():
     out["quantile_0.25_time"] = dump(x.quantile(0.25, "time"))
     out["quantile_0.9_time"] = dump(x.quantile(0.9, "time"))
     out["quantile_0.75_all"] = dump(x.quantile(0.75, ["time", "latitude"]))
+    out["quantiles_time"] = dump(x.quantile([0.1, 0.5, 0.9], "time"))
     w = np.cos(np.deg2rad(x.latitude))
     out["weighted_sum_latitude"] = dump(x.weighted(w).sum("latitude"))
     out["weighted_sum_all"] = dump(x.weighted(w).sum(["time", "latitude"]))

@@ -91,6 +91,7 @@ fn main() -> Result<(), LabeledError> {
     put("quantile_0.25_time", dump(&x.quantile(0.25, "time")?)?);
     put("quantile_0.9_time", dump(&x.quantile(0.9, "time")?)?);
     put("quantile_0.75_all", dump(&x.quantile(0.75, ["time", "latitude"])?)?);
+    put("quantiles_time", dump(&x.quantiles(&[0.1, 0.5, 0.9], "time")?)?);
 
     // 4. weighted sum (and mean) by cos(latitude).
     let w: Vec<f64> = LATS.iter().map(|l| l.to_radians().cos()).collect();

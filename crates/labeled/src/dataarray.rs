@@ -582,7 +582,7 @@ impl DataArray {
     /// # Errors
     /// An unknown dimension; the first failing task while loading.
     pub fn median(&self, dims: impl Into<Dims>) -> Result<DataArray> {
-        self.quantile_impl(0.5, dims.into(), false)
+        self.quantile_impl(&[0.5], dims.into(), Quantiles::Bare)
     }
 
     /// The `q`-quantile over `dims` (xarray's `da.quantile(q, dims)`), NaN skipped, with
@@ -607,15 +607,39 @@ impl DataArray {
     /// `q` outside `[0, 1]` ([`LabeledError::Mismatch`]); an unknown dimension; the first
     /// failing task while loading.
     pub fn quantile(&self, q: f64, dims: impl Into<Dims>) -> Result<DataArray> {
-        self.quantile_impl(q, dims.into(), true)
+        self.quantile_impl(&[q], dims.into(), Quantiles::Scalar)
     }
 
-    fn quantile_impl(&self, q: f64, dims: Dims, with_coord: bool) -> Result<DataArray> {
-        if !(0.0..=1.0).contains(&q) {
+    /// Several quantiles at once (xarray's `da.quantile([q1, q2, ...], dims)`): the result has
+    /// a new first dimension `quantile`, with the `qs` as its coordinate. The data are sorted
+    /// once for all of them.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let x = DataArray::new("x", Variable::from_vec("i", vec![4.0_f64, 1.0, 3.0, 2.0, f64::NAN]));
+    /// let q = x.quantiles(&[0.0, 0.25, 0.5, 1.0], "i")?;
+    /// assert_eq!(q.dims(), &["quantile"]);
+    /// assert_eq!(q.to_vec_f64()?, vec![1.0, 1.75, 2.5, 4.0]);
+    /// assert_eq!(q.coord("quantile")?.to_vec_f64()?, vec![0.0, 0.25, 0.5, 1.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A `q` outside `[0, 1]` or no `q` at all ([`LabeledError::Mismatch`]); an unknown
+    /// dimension; the first failing task while loading.
+    pub fn quantiles(&self, qs: &[f64], dims: impl Into<Dims>) -> Result<DataArray> {
+        self.quantile_impl(qs, dims.into(), Quantiles::Dim)
+    }
+
+    fn quantile_impl(&self, qs: &[f64], dims: Dims, shape: Quantiles) -> Result<DataArray> {
+        if let Some(q) = qs.iter().find(|q| !(0.0..=1.0).contains(*q)) {
             return Err(LabeledError::Mismatch {
                 op: "quantile".into(),
                 reason: format!("q = {q}; expected a value between 0 and 1"),
             });
+        }
+        if qs.is_empty() {
+            return Err(LabeledError::Mismatch { op: "quantile".into(), reason: "no q given".into() });
         }
         let mut dims: Vec<String> = match dims {
             Dims::All => self.dims().to_vec(),
@@ -639,16 +663,25 @@ impl DataArray {
         let perm: Vec<usize> = kept_axes.iter().chain(&red_axes).copied().collect();
         // Kept axes first, reduced axes last: every run of `nr` values is one output's sample.
         let flat = block_f64(&self.values()?.permuted(&perm));
-        let out: Vec<f64> = if nr == 0 {
-            vec![f64::NAN; nk]
+        // Quantile-major: all positions of the first q, then of the next.
+        let mut out = vec![f64::NAN; qs.len() * nk];
+        if nr > 0 {
+            for (k, c) in flat.chunks(nr).enumerate() {
+                let mut v: Vec<f64> = c.iter().copied().filter(|x| !x.is_nan()).collect();
+                v.sort_unstable_by(f64::total_cmp);
+                for (i, &q) in qs.iter().enumerate() {
+                    out[i * nk + k] = linear_quantile(&v, q);
+                }
+            }
+        }
+        let (kept, kept_shape) = if shape == Quantiles::Dim {
+            let mut d = vec!["quantile".to_string()];
+            d.extend(kept);
+            let mut n = vec![qs.len()];
+            n.extend(kept_shape);
+            (d, n)
         } else {
-            flat.chunks(nr)
-                .map(|c| {
-                    let mut v: Vec<f64> = c.iter().copied().filter(|x| !x.is_nan()).collect();
-                    v.sort_unstable_by(f64::total_cmp);
-                    linear_quantile(&v, q)
-                })
-                .collect()
+            (kept, kept_shape)
         };
         let block = Block::from_vec(&kept_shape, out).map_err(|(n, m)| LabeledError::Mismatch {
             op: "quantile".into(),
@@ -658,9 +691,13 @@ impl DataArray {
         let data = ChunkedArray::from_block(block.cast(dtype), cumulus_chunked::Chunks::single(&kept_shape))?;
         let var = Variable::from_parts(kept.clone(), data, self.attrs().clone())?;
         let mut coords = self.coords.restrict(&kept);
-        if with_coord {
-            let scalar = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), q);
-            coords.insert("quantile", Variable::new(&[], ChunkedArray::from_array(scalar, &[])?)?)?;
+        match shape {
+            Quantiles::Bare => {}
+            Quantiles::Scalar => {
+                let scalar = ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), qs[0]);
+                coords.insert("quantile", Variable::new(&[], ChunkedArray::from_array(scalar, &[])?)?)?;
+            }
+            Quantiles::Dim => coords.insert("quantile", Variable::from_vec("quantile", qs.to_vec()))?,
         }
         Ok(DataArray { name: self.name.clone(), var, coords })
     }
@@ -1309,4 +1346,15 @@ impl fmt::Display for DataArray {
         crate::repr::write_coords(f, &self.coords)?;
         crate::repr::write_attrs(f, self.attrs())
     }
+}
+
+/// How the quantiles of [`DataArray::quantile_impl`] are labelled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quantiles {
+    /// No `quantile` coordinate (median).
+    Bare,
+    /// A scalar `quantile` coordinate (one q).
+    Scalar,
+    /// A leading `quantile` dimension (several q).
+    Dim,
 }
