@@ -89,6 +89,12 @@ fn main() -> anyhow::Result<()> {
         println!("{name:<22} {:>9.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}", s.threshold, s.csi, s.ets, s.f1, s.auc);
     }
     // ANCHOR_END: table
+    for (name, s) in [("logistic regression", logit_scores), ("CNN", cnn_scores)] {
+        anyhow::ensure!(
+            s.csi > clim_scores.csi && s.ets > clim_scores.ets && s.auc > clim_scores.auc,
+            "{name} does not beat climatology: {s:?} vs {clim_scores:?}"
+        );
+    }
     Ok(())
 }
 

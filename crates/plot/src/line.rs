@@ -159,7 +159,7 @@ impl Draw for LineChart {
                 return Err(bad("expected at least one value, got none"));
             }
             let values = da.to_vec_f64().map_err(|source| PlotError::Compute { name: display_name(da), source })?;
-            lines.push((xs, values, display_name(da)));
+            lines.push((xs, values, da.name().map_or_else(|| display_name(da), str::to_owned)));
         }
         let finite = lines.iter().flat_map(|l| l.1.iter().copied()).filter(|v| v.is_finite());
         let (min, max) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
@@ -336,6 +336,41 @@ mod tests {
                 .unwrap();
         let e = line_chart(&numbers).to_svg().unwrap_err().to_string();
         assert!(e.contains("\"time\"") && e.contains("expected datetimes"), "{e}");
+    }
+
+    #[test]
+    fn numeric_axis_and_added_lines_with_a_legend() {
+        let along = |name: &str, values: Vec<f64>| {
+            let n = values.len();
+            DataArray::new(name, Variable::from_vec("epoch", values))
+                .with_coord("epoch", Variable::from_vec("epoch", (1..=n as i64).collect::<Vec<_>>()))
+                .unwrap()
+        };
+        let chart = line_chart(&along("train", vec![3.0, 2.0, 1.0]))
+            .title("losses")
+            .ylabel("loss")
+            .add_line(&along("validation", vec![3.5, 2.5, 2.0]));
+        let svg = chart.to_svg().unwrap();
+        let text = |t: &str| format!(">\n{t}\n</text>");
+        assert!(svg.contains(&text("epoch")) && svg.contains(&text("validation")), "{svg}");
+        // Two lines in two colours (C0 and C1), each going down from left to right.
+        for color in ["#1F77B4", "#FF7F0E"] {
+            let lines = polylines(&svg, color);
+            let line = lines.iter().find(|l| l.len() == 3).unwrap_or_else(|| panic!("no 3-point line in {color}"));
+            assert!(line[0].0 < line[1].0 && line[0].1 < line[2].1, "{line:?}");
+        }
+        // One line needs no legend.
+        assert!(
+            !line_chart(&along("train", vec![1.0, 2.0]))
+                .title("t")
+                .ylabel("loss")
+                .to_svg()
+                .unwrap()
+                .contains(&text("train"))
+        );
+        assert_eq!(svg.matches(&text("train")).count(), 1, "the legend names the train line");
+        let e = line_chart(&series(vec![1.0, 2.0])).add_line(&along("loss", vec![1.0, 2.0])).to_svg().unwrap_err();
+        assert!(e.to_string().contains("1-D arrays along one dim"), "{e}");
     }
 
     #[test]
