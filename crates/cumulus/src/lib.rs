@@ -12,6 +12,8 @@
 //! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
 //!   inline in evcxr notebooks).
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
+//! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
+//!   and a small CNN on candle, with their scores.
 //!
 //! The dashboard, batches and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
@@ -24,6 +26,8 @@
 //! ```
 
 pub mod bench;
+#[cfg(feature = "ml")]
+pub mod ml;
 
 pub use cumulus_chunked as chunked;
 pub use cumulus_dashboard as dashboard;

@@ -32,16 +32,29 @@ use crate::labels;
 use crate::output::{self, Draw, outputs, padded, value_label};
 use crate::time_axis::time_ticks;
 
-/// Start a line chart of a 1-D array along `time` (a datetime coordinate). NaN values leave
-/// gaps in the line.
+/// Start a line chart of a 1-D array along `time` (a datetime coordinate, giving a date axis)
+/// or along a numeric coordinate (e.g. `epoch`). NaN values leave gaps in the line. More lines
+/// on the same axes: [`LineChart::add_line`].
 pub fn line_chart(da: &DataArray) -> LineChart {
-    LineChart { da: da.clone(), title: None, xlabel: None, ylabel: None, color: C0, size: (720, 360) }
+    LineChart {
+        da: da.clone(),
+        extra: Vec::new(),
+        title: None,
+        xlabel: None,
+        ylabel: None,
+        color: C0,
+        size: (720, 360),
+    }
 }
+
+/// The colours of the added lines: matplotlib's `C1`, `C2`, `C3`.
+const MORE: [Rgba; 3] = [Rgba::rgb(0xff, 0x7f, 0x0e), Rgba::rgb(0x2c, 0xa0, 0x2c), Rgba::rgb(0xd6, 0x27, 0x28)];
 
 /// A line chart being set up; see [`line_chart`]. Setters chain; outputs as for maps.
 #[derive(Debug, Clone)]
 pub struct LineChart {
     da: DataArray,
+    extra: Vec<DataArray>,
     title: Option<String>,
     xlabel: Option<String>,
     ylabel: Option<String>,
@@ -57,7 +70,14 @@ impl LineChart {
         self
     }
 
-    /// The time axis' label (default `time`).
+    /// Another line on the same axes (a second `plt.plot`), along the same dim, in the next
+    /// colour (`C1`, `C2`, `C3`, then again); with more than one line a legend names them.
+    pub fn add_line(mut self, da: &DataArray) -> LineChart {
+        self.extra.push(da.clone());
+        self
+    }
+
+    /// The x axis' label (default: the dim's name).
     pub fn xlabel(mut self, label: impl Into<String>) -> LineChart {
         self.xlabel = Some(label.into());
         self
@@ -84,11 +104,10 @@ impl LineChart {
 
 outputs!(LineChart);
 
-/// Times (in hours since 1970, for the axis), values and axis limits.
+/// Each line's x (hours since 1970 for times) and values, and the axis limits.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    hours: Vec<f64>,
-    values: Vec<f64>,
+    lines: Vec<(Vec<f64>, Vec<f64>, String)>,
     x: (f64, f64),
     y: (f64, f64),
     ticks: Vec<(f64, String)>,
@@ -108,44 +127,57 @@ impl Draw for LineChart {
 
     fn prepare(&self) -> Result<Prepared> {
         output::check_size(self.size.0, self.size.1, (300, 150))?;
-        let da = &self.da;
-        if da.dims() != ["time"] {
-            return Err(PlotError::Dims {
-                plot: "line chart",
-                expected: "a 1-D array with dim time",
-                got: da.dims().to_vec(),
-            });
+        let dim = self.da.dims().first().cloned().unwrap_or_default();
+        let mut lines = Vec::new();
+        let mut is_time = None;
+        for da in std::iter::once(&self.da).chain(&self.extra) {
+            if da.dims().len() != 1 || da.dims()[0] != dim {
+                return Err(PlotError::Dims {
+                    plot: "line chart",
+                    expected: "1-D arrays along one dim (time or a numeric coordinate)",
+                    got: da.dims().to_vec(),
+                });
+            }
+            let bad =
+                |reason: &str| PlotError::Coordinate { plot: "line chart", dim: dim.clone(), reason: reason.into() };
+            let index = da
+                .coords()
+                .index(&dim)
+                .ok_or_else(|| bad("the array has no coordinate values (add them with with_coord)"))?;
+            let xs: Vec<f64> = match index.values() {
+                IndexValues::Time(times) => times.iter().map(|&t| to_hours(t)).collect(),
+                _ if dim == "time" => return Err(bad("expected datetimes")),
+                IndexValues::Int(v) => v.iter().map(|&k| k as f64).collect(),
+                IndexValues::Float(v) => v.to_vec(),
+                IndexValues::Str(_) => return Err(bad("expected datetimes or numbers, got names (use bar_chart)")),
+            };
+            let time = matches!(index.values(), IndexValues::Time(_));
+            if *is_time.get_or_insert(time) != time {
+                return Err(bad("expected the same kind of coordinate (datetimes or numbers) in every line"));
+            }
+            if xs.is_empty() {
+                return Err(bad("expected at least one value, got none"));
+            }
+            let values = da.to_vec_f64().map_err(|source| PlotError::Compute { name: display_name(da), source })?;
+            lines.push((xs, values, da.name().map_or_else(|| display_name(da), str::to_owned)));
         }
-        let bad =
-            |reason: &str| PlotError::Coordinate { plot: "line chart", dim: "time".into(), reason: reason.into() };
-        let index =
-            da.coords().index("time").ok_or_else(|| bad("the array has no time values (add them with with_coord)"))?;
-        let IndexValues::Time(times) = index.values() else {
-            return Err(bad("expected datetimes"));
-        };
-        if times.is_empty() {
-            return Err(bad("expected at least one time, got none"));
-        }
-        let values = da.to_vec_f64().map_err(|source| PlotError::Compute { name: display_name(da), source })?;
-        let finite = values.iter().copied().filter(|v| v.is_finite());
+        let finite = lines.iter().flat_map(|l| l.1.iter().copied()).filter(|v| v.is_finite());
         let (min, max) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         if min > max {
-            return Err(PlotError::AllNan { name: display_name(da), hint: "there is no line to draw" });
+            return Err(PlotError::AllNan { name: display_name(&self.da), hint: "there is no line to draw" });
         }
-        let (t0, t1) = times.iter().fold((i64::MAX, i64::MIN), |(a, b), &t| (a.min(t), b.max(t)));
-        let x =
-            if t0 == t1 { (to_hours(t0) - 1.0, to_hours(t1) + 1.0) } else { padded(to_hours(t0), to_hours(t1), false) };
+        let all_x = lines.iter().flat_map(|l| l.0.iter().copied());
+        let (x0, x1) = all_x.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let x = if x0 == x1 { (x0 - 1.0, x1 + 1.0) } else { padded(x0, x1, false) };
         let max_ticks = (self.size.0 / 130).max(2) as usize;
-        let ticks = time_ticks(t0, t1, max_ticks).into_iter().map(|(t, s)| (to_hours(t), s)).collect();
-        let title = self.title.clone().unwrap_or_else(|| labels::default_title(da));
-        Ok(Prepared {
-            hours: times.iter().map(|&t| to_hours(t)).collect(),
-            values,
-            x,
-            y: padded(min, max, false),
-            ticks,
-            title,
-        })
+        let ticks = if is_time == Some(true) {
+            let ns = |h: f64| (h * NS_PER_HOUR as f64).round() as i64;
+            time_ticks(ns(x0), ns(x1), max_ticks).into_iter().map(|(t, s)| (to_hours(t), s)).collect()
+        } else {
+            number_ticks(x.0, x.1, max_ticks)
+        };
+        let title = self.title.clone().unwrap_or_else(|| labels::default_title(&self.da));
+        Ok(Prepared { lines, x, y: padded(min, max, false), ticks, title })
     }
 
     fn draw<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -167,28 +199,54 @@ impl Draw for LineChart {
             .bold_line_style(BLACK.mix(0.15))
             .label_style((FAMILY, 13))
             .axis_desc_style((FAMILY, 14))
-            .x_desc(self.xlabel.clone().unwrap_or_else(|| "time".into()))
+            .x_desc(self.xlabel.clone().unwrap_or_else(|| self.da.dims().first().cloned().unwrap_or_default()))
             .y_desc(ylabel)
             .draw()
             .map_err(draw_err("line chart ticks"))?;
-        let color = self.color.to_plotters();
-        // Runs of finite values become lines; a lone value between gaps becomes a dot.
-        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-        for (&t, &v) in p.hours.iter().zip(&p.values) {
-            if v.is_finite() {
-                if let Some(r) = runs.last_mut() {
-                    r.push((t, v));
+        for (k, (xs, values, name)) in p.lines.iter().enumerate() {
+            let color = if k == 0 { self.color } else { MORE[(k - 1) % MORE.len()] }.to_plotters();
+            // Runs of finite values become lines; a lone value between gaps becomes a dot.
+            let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+            for (&t, &v) in xs.iter().zip(values) {
+                if v.is_finite() {
+                    if let Some(r) = runs.last_mut() {
+                        r.push((t, v));
+                    }
+                } else if runs.last().is_some_and(|r| !r.is_empty()) {
+                    runs.push(Vec::new());
                 }
-            } else if runs.last().is_some_and(|r| !r.is_empty()) {
-                runs.push(Vec::new());
             }
+            let lines = runs.iter().filter(|r| r.len() > 1).map(|r| PathElement::new(r.clone(), color.stroke_width(2)));
+            let drawn = chart.draw_series(lines).map_err(draw_err("line"))?;
+            if p.lines.len() > 1 {
+                drawn
+                    .label(name.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            }
+            let dots = runs.iter().filter(|r| r.len() == 1).map(|r| Circle::new(r[0], 3, color.filled()));
+            chart.draw_series(dots).map_err(draw_err("line"))?;
         }
-        let lines = runs.iter().filter(|r| r.len() > 1).map(|r| PathElement::new(r.clone(), color.stroke_width(2)));
-        chart.draw_series(lines).map_err(draw_err("line"))?;
-        let dots = runs.iter().filter(|r| r.len() == 1).map(|r| Circle::new(r[0], 3, color.filled()));
-        chart.draw_series(dots).map_err(draw_err("line"))?;
+        if p.lines.len() > 1 {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK.mix(0.3))
+                .label_font((FAMILY, 13))
+                .draw()
+                .map_err(draw_err("legend"))?;
+        }
         Ok(())
     }
+}
+
+/// Round-numbered ticks (steps of 1, 2 or 5 × 10^k) between `lo` and `hi`, at most about `max`.
+fn number_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    let raw = (hi - lo) / max.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).map(|v| (v, value_label(v, hi - lo))).collect()
 }
 
 #[cfg(test)]
@@ -270,7 +328,7 @@ mod tests {
         let two_d =
             DataArray::new("x", Variable::new(&["time", "y"], ChunkedArray::from_array(a, &[2, 2]).unwrap()).unwrap());
         let e = line_chart(&two_d).to_svg().unwrap_err().to_string();
-        assert_eq!(e, "line chart needs a 1-D array with dim time, got (time, y)");
+        assert_eq!(e, "line chart needs 1-D arrays along one dim (time or a numeric coordinate), got (time, y)");
         let a = ArrayD::from_elem(IxDyn(&[2]), 1.0f64);
         let numbers =
             DataArray::new("x", Variable::new(&["time"], ChunkedArray::from_array(a, &[2]).unwrap()).unwrap())
@@ -278,6 +336,41 @@ mod tests {
                 .unwrap();
         let e = line_chart(&numbers).to_svg().unwrap_err().to_string();
         assert!(e.contains("\"time\"") && e.contains("expected datetimes"), "{e}");
+    }
+
+    #[test]
+    fn numeric_axis_and_added_lines_with_a_legend() {
+        let along = |name: &str, values: Vec<f64>| {
+            let n = values.len();
+            DataArray::new(name, Variable::from_vec("epoch", values))
+                .with_coord("epoch", Variable::from_vec("epoch", (1..=n as i64).collect::<Vec<_>>()))
+                .unwrap()
+        };
+        let chart = line_chart(&along("train", vec![3.0, 2.0, 1.0]))
+            .title("losses")
+            .ylabel("loss")
+            .add_line(&along("validation", vec![3.5, 2.5, 2.0]));
+        let svg = chart.to_svg().unwrap();
+        let text = |t: &str| format!(">\n{t}\n</text>");
+        assert!(svg.contains(&text("epoch")) && svg.contains(&text("validation")), "{svg}");
+        // Two lines in two colours (C0 and C1), each going down from left to right.
+        for color in ["#1F77B4", "#FF7F0E"] {
+            let lines = polylines(&svg, color);
+            let line = lines.iter().find(|l| l.len() == 3).unwrap_or_else(|| panic!("no 3-point line in {color}"));
+            assert!(line[0].0 < line[1].0 && line[0].1 < line[2].1, "{line:?}");
+        }
+        // One line needs no legend.
+        assert!(
+            !line_chart(&along("train", vec![1.0, 2.0]))
+                .title("t")
+                .ylabel("loss")
+                .to_svg()
+                .unwrap()
+                .contains(&text("train"))
+        );
+        assert_eq!(svg.matches(&text("train")).count(), 1, "the legend names the train line");
+        let e = line_chart(&series(vec![1.0, 2.0])).add_line(&along("loss", vec![1.0, 2.0])).to_svg().unwrap_err();
+        assert!(e.to_string().contains("1-D arrays along one dim"), "{e}");
     }
 
     #[test]

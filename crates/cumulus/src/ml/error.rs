@@ -1,0 +1,64 @@
+//! [`MlError`]: what can go wrong loading data for, training and scoring the models.
+
+use thiserror::Error;
+
+/// An error of the [`ml`](crate::ml) module; each names the argument or variable at fault.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum MlError {
+    /// An array has the wrong shape.
+    #[error("{what}: expected shape {expected}, got {got:?}")]
+    Shape {
+        /// Which array.
+        what: &'static str,
+        /// The shape that was expected, in words.
+        expected: String,
+        /// The shape that came.
+        got: Vec<usize>,
+    },
+    /// An argument is out of its range.
+    #[error("{argument}: {reason}")]
+    BadArgument {
+        /// Which argument.
+        argument: &'static str,
+        /// What was wrong and what was expected.
+        reason: String,
+    },
+    /// There is nothing to train on or to score.
+    #[error("{what} is empty")]
+    Empty {
+        /// What was empty.
+        what: &'static str,
+    },
+    /// Reading the stores failed.
+    #[error("loading {variable}: {source}")]
+    Load {
+        /// The variable being read.
+        variable: String,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The tensor library failed (a bug or out of memory, not bad input).
+    #[error("tensor computation in {context}: {source}")]
+    Tensor {
+        /// What was being done.
+        context: &'static str,
+        /// The underlying error.
+        #[source]
+        source: candle_core::Error,
+    },
+    /// Reading or writing a checkpoint failed.
+    #[error("checkpoint {path}: {reason}")]
+    Checkpoint {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// Wraps a candle error with what was being done.
+pub(crate) fn tensor(context: &'static str) -> impl FnOnce(candle_core::Error) -> MlError {
+    move |source| MlError::Tensor { context, source }
+}
