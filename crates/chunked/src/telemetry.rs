@@ -119,6 +119,31 @@ pub trait Subscriber: Send + Sync {
 
     /// True when this subscriber wants [`Event::Graph`] (copying the graph costs a little, so
     /// the scheduler only does it when someone asks). False unless overridden.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use cumulus_chunked::telemetry::{Event, Subscriber};
+    /// use cumulus_chunked::{ChunkedArray, ComputeOptions};
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct Graphs(Arc<Mutex<Vec<usize>>>);
+    /// impl Subscriber for Graphs {
+    ///     fn on_event(&self, e: &Event) {
+    ///         if let Event::Graph { graph, .. } = e {
+    ///             self.0.lock().unwrap().push(graph.len());
+    ///         }
+    ///     }
+    ///     fn wants_graph(&self) -> bool {
+    ///         true
+    ///     }
+    /// }
+    /// let graphs = Graphs::default();
+    /// let x = ChunkedArray::arange(0.0, 100.0, 1.0, 10).sum(0)?;
+    /// let tasks = x.graph(&ComputeOptions::default())?.len();
+    /// x.compute_with(&ComputeOptions::default().subscriber(graphs.clone()))?;
+    /// assert_eq!(*graphs.0.lock().unwrap(), vec![tasks]);
+    /// # Ok::<(), cumulus_chunked::ChunkedError>(())
+    /// ```
     fn wants_graph(&self) -> bool {
         false
     }
