@@ -42,6 +42,11 @@
 //!
 //! The server is a small HTTP/1.1 loop on std's `TcpListener` (a thread per connection, one
 //! request per connection); it binds loopback unless told otherwise.
+//!
+//! From the command line, `cumulus demo --dashboard` (or `cumulus bench --dashboard ADDR`)
+//! prints the address and serves the page while the work runs; `--dashboard-linger SECS` keeps
+//! it up afterwards. The `dashboard` example of the `cumulus` crate runs the Part 1
+//! experiments with pauses, to watch them one by one.
 
 pub mod error;
 pub mod http;
