@@ -283,7 +283,8 @@ fn serve(mut stream: TcpStream, inner: &Arc<Inner>) {
             Some(g) => http::respond(&mut stream, 200, "image/svg+xml", g.svg.as_bytes(), head),
             None => http::respond(&mut stream, 404, text, b"no task graph yet: no compute has run\n", head),
         },
-        "/events" if !head => {
+        "/events" if head => http::respond(&mut stream, 200, "text/event-stream", b"", true),
+        "/events" => {
             events(stream, inner);
             return;
         }
