@@ -89,6 +89,16 @@ pub struct TaskGraph {
     pub(crate) shared_chunks: Arc<std::collections::HashSet<(usize, Vec<usize>)>>,
 }
 
+impl std::fmt::Debug for TaskGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskGraph")
+            .field("tasks", &self.tasks.len())
+            .field("dependencies", &self.num_edges())
+            .field("outputs", &self.outputs.len())
+            .finish()
+    }
+}
+
 /// How far apart (in tasks) two reads of the same source chunk may be for the chunk to be
 /// kept decoded in between.
 pub const CACHE_WINDOW: usize = 128;

@@ -147,6 +147,7 @@ pub(crate) fn run(graph: &TaskGraph, opts: &ComputeOptions, sink: &Sink<'_>) -> 
                 memory_limit: opts.memory_limit,
             },
         );
+        telemetry::emit_graph(&opts.subscribers, compute, graph);
     }
     let mut dependents = vec![Vec::new(); n];
     for (i, t) in graph.tasks.iter().enumerate() {

@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use crate::graph::TaskGraph;
+
 /// Something that happened during a compute. Times are measured from the compute's start.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -86,6 +88,15 @@ pub enum Event {
         /// When.
         at: Duration,
     },
+    /// The task graph a compute runs, sent right after [`Event::ComputeStarted`] and only to
+    /// subscribers whose [`Subscriber::wants_graph`] is true (the dashboard draws it).
+    Graph {
+        /// The compute.
+        compute: u64,
+        /// Its task graph (a copy: holding it keeps nothing of the compute alive but the
+        /// lazy plan's nodes).
+        graph: Arc<TaskGraph>,
+    },
     /// A compute ended.
     ComputeFinished {
         /// The compute.
@@ -105,6 +116,37 @@ pub enum Event {
 pub trait Subscriber: Send + Sync {
     /// One event.
     fn on_event(&self, event: &Event);
+
+    /// True when this subscriber wants [`Event::Graph`] (copying the graph costs a little, so
+    /// the scheduler only does it when someone asks). False unless overridden.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use cumulus_chunked::telemetry::{Event, Subscriber};
+    /// use cumulus_chunked::{ChunkedArray, ComputeOptions};
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct Graphs(Arc<Mutex<Vec<usize>>>);
+    /// impl Subscriber for Graphs {
+    ///     fn on_event(&self, e: &Event) {
+    ///         if let Event::Graph { graph, .. } = e {
+    ///             self.0.lock().unwrap().push(graph.len());
+    ///         }
+    ///     }
+    ///     fn wants_graph(&self) -> bool {
+    ///         true
+    ///     }
+    /// }
+    /// let graphs = Graphs::default();
+    /// let x = ChunkedArray::arange(0.0, 100.0, 1.0, 10).sum(0)?;
+    /// let tasks = x.graph(&ComputeOptions::default())?.len();
+    /// x.compute_with(&ComputeOptions::default().subscriber(graphs.clone()))?;
+    /// assert_eq!(*graphs.0.lock().unwrap(), vec![tasks]);
+    /// # Ok::<(), cumulus_chunked::ChunkedError>(())
+    /// ```
+    fn wants_graph(&self) -> bool {
+        false
+    }
 }
 
 impl<F: Fn(&Event) + Send + Sync> Subscriber for F {
@@ -154,6 +196,27 @@ pub(crate) fn emit(local: &[Arc<dyn Subscriber>], event: &Event) {
         let subs = SUBSCRIBERS.read().unwrap_or_else(|e| e.into_inner());
         for (_, s) in subs.iter() {
             s.on_event(event);
+        }
+    }
+}
+
+/// Deliver the task graph of `compute` to the subscribers that want it (copied once, and only
+/// when one does).
+pub(crate) fn emit_graph(local: &[Arc<dyn Subscriber>], compute: u64, graph: &TaskGraph) {
+    let mut event: Option<Event> = None;
+    let mut send = |s: &Arc<dyn Subscriber>| {
+        if s.wants_graph() {
+            let e = event.get_or_insert_with(|| Event::Graph { compute, graph: Arc::new(graph.clone()) });
+            s.on_event(e);
+        }
+    };
+    for s in local {
+        send(s);
+    }
+    if COUNT.load(Ordering::Acquire) > 0 {
+        let subs = SUBSCRIBERS.read().unwrap_or_else(|e| e.into_inner());
+        for (_, s) in subs.iter() {
+            send(s);
         }
     }
 }

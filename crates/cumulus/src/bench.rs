@@ -47,6 +47,10 @@ pub struct BenchArgs {
     /// With --child: measure the decode floor instead of the workload.
     #[arg(long, hide = true)]
     pub floor: bool,
+    /// Run the repetitions in this process instead of fresh ones (so that a dashboard in this
+    /// process sees them; peak RSS then covers all workloads so far).
+    #[arg(skip)]
+    pub in_process: bool,
 }
 
 fn expand(only: &[String]) -> anyhow::Result<Vec<String>> {
@@ -385,6 +389,11 @@ fn median(v: &mut [f64]) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
+/// The arguments of a floor run in this process.
+fn floor_args(args: &BenchArgs) -> BenchArgs {
+    BenchArgs { floor: true, ..args.clone() }
+}
+
 fn spawn_child(name: &str, args: &BenchArgs, floor: bool) -> anyhow::Result<Value> {
     let exe = std::env::current_exe().context("finding the cumulus executable")?;
     let mut cmd = Command::new(exe);
@@ -429,7 +438,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Value> {
     for name in expand(&args.only)? {
         let mut reps = Vec::new();
         for r in 0..args.reps.max(1) {
-            let v = spawn_child(&name, args, false)?;
+            let v = if args.in_process { child(&name, args)? } else { spawn_child(&name, args, false)? };
             eprintln!(
                 "{name} rep {r}: {:.3} s, peak RSS {:.0} MB",
                 v["wall_s"].as_f64().unwrap_or(f64::NAN),
@@ -442,7 +451,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Value> {
         } else {
             let mut f: Vec<f64> = Vec::new();
             for _ in 0..args.reps.max(1) {
-                f.push(spawn_child(&name, args, true)?["wall_s"].as_f64().unwrap_or(f64::NAN));
+                let v =
+                    if args.in_process { child(&name, &floor_args(args))? } else { spawn_child(&name, args, true)? };
+                f.push(v["wall_s"].as_f64().unwrap_or(f64::NAN));
             }
             Some(median(&mut f))
         };

@@ -12,10 +12,12 @@
 //! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
 //!   inline in evcxr notebooks).
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
+//! - [`dashboard`]: progress bars and the live web dashboard (`Dashboard::start`,
+//!   `cumulus demo --dashboard`).
 //! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
 //!   and a small CNN on candle, with their scores.
 //!
-//! The dashboard, batches and skill scores arrive with their issues; see
+//! Batches and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
 //!
 //! ```
@@ -39,7 +41,7 @@ pub use cumulus_store as store;
 /// The names the book and the notebooks use.
 pub mod prelude {
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
-    pub use cumulus_dashboard::ComputeProgress;
+    pub use cumulus_dashboard::{ComputeProgress, Dashboard};
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
     pub use cumulus_plot::{Colormap, bar_chart, line_chart, map};

@@ -84,3 +84,75 @@ fn info_and_convert_describe_and_rewrite_a_store() {
     assert!(!ok && err.contains("unknown compressor"), "{err}");
     assert!(!other.exists(), "nothing written for bad input");
 }
+
+/// `GET path` on a dashboard: the body.
+fn http_get(url: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(addr).expect("the dashboard listens");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    out.split_once("\r\n\r\n").unwrap().1.to_string()
+}
+
+#[test]
+fn demo_serves_the_dashboard_and_lingers() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cumulus"))
+        .args(["demo", "--preset", "tiny", "--quiet", "--dashboard", "127.0.0.1:0", "--dashboard-linger", "120"])
+        .arg("--data")
+        .arg(&data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut url, mut tasks) = (None, None);
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(u) = line.strip_prefix("dashboard: http") {
+            url = Some(format!("http{u}"));
+        }
+        if let Some((_, rest)) = line.split_once("\"time\"): ") {
+            // "..., 18 tasks to compute, nothing read yet"
+            let n = rest.split(" tasks to compute").next().unwrap().rsplit(' ').next().unwrap();
+            tasks = Some(n.parse::<u64>().unwrap());
+        }
+        if line.starts_with("dashboard: still up") {
+            break;
+        }
+    }
+    let (url, tasks) = (url.expect("the dashboard's URL is printed"), tasks.expect("the task count"));
+    // The work is over, the server still up: the T850 mean is there, all its tasks done.
+    let state: serde_json::Value = serde_json::from_str(&http_get(&url, "/state.json")).unwrap();
+    let computes = state["computes"].as_array().unwrap();
+    assert!(computes.iter().any(|c| c["tasks"] == tasks && c["done"] == tasks && c["running"] == false), "{state}");
+    let done: u64 = computes.iter().map(|c| c["done"].as_u64().unwrap()).sum();
+    assert_eq!(state["tasks_done"], done);
+    assert!(http_get(&url, "/").contains("cumulus dashboard"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn dashboard_flags_report_bad_input() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, out, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--dashboard", &addr]);
+    assert!(!ok, "{out}");
+    assert!(err.contains(&addr) && err.contains("already in use"), "{err}");
+    // Lingering needs a dashboard.
+    let (ok, _, err) = cumulus(&["demo", "--data", data, "--dashboard-linger", "5"]);
+    assert!(!ok);
+    assert!(err.contains("--dashboard"), "{err}");
+    let (ok, _, err) = cumulus(&["bench", "--data", data, "--dashboard", "127.0.0.1:0", "--dashboard-linger=-1"]);
+    assert!(!ok);
+    assert!(err.contains("--dashboard-linger"), "{err}");
+}

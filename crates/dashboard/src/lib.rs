@@ -4,10 +4,56 @@
 //!
 //! - [`ComputeProgress`]: a terminal progress bar for every compute (tasks done of total,
 //!   decoded bytes, rate, ETA), hidden when the output is not a terminal.
+//! - [`Dashboard`]: the live web dashboard (what Dask's dashboard on port 8787 is to Dask). One
+//!   page, updated live while computes run: the **task stream** (one row per worker thread, a
+//!   bar per task coloured by its kind), **progress** of every compute by task kind, **memory**
+//!   in use against the limit, **thread utilisation** and the **task graph** of the newest
+//!   compute.
 //!
-//! The live web dashboard on `127.0.0.1:8787` (task stream, memory) and the static performance
-//! report come with issue 7.
+//! ```
+//! use cumulus_chunked::ChunkedArray;
+//! use cumulus_dashboard::Dashboard;
+//!
+//! // Port 0 picks a free port; the real one is in the URL. `cumulus demo --dashboard` uses
+//! // 127.0.0.1:8787, as Dask does.
+//! let dash = Dashboard::start("127.0.0.1:0")?;
+//! println!("open {}", dash.url());
+//!
+//! let x = ChunkedArray::random(&[1000, 100], &[100, 100], 7)?;
+//! let tasks = x.mean(0)?.graph(&Default::default())?.len();
+//! x.mean(0)?.compute()?; // every compute in the process shows up
+//!
+//! let state = dash.state_json(); // what GET /state.json serves
+//! let last = &state["computes"][state["computes"].as_array().unwrap().len() - 1];
+//! assert_eq!(last["tasks"], tasks);
+//! assert_eq!(last["done"], tasks);
+//! drop(dash); // the server stops
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Endpoints
+//!
+//! | path          | what                                                                    |
+//! |---------------|-------------------------------------------------------------------------|
+//! | `/`           | the page (one HTML file, inline JavaScript and CSS, no framework)       |
+//! | `/events`     | Server-Sent Events: a `snapshot` event, then an `update` event at most every 100 ms with what changed (finished tasks, progress, memory, threads) |
+//! | `/state.json` | the same snapshot: computes with progress by kind, memory, thread utilisation, the recent tasks ([`state::TASK_FIELDS`]) |
+//! | `/graph.svg`  | the task graph of the newest compute ([`cumulus_chunked::TaskGraph::to_svg`]); 404 before any compute |
+//!
+//! The server is a small HTTP/1.1 loop on std's `TcpListener` (a thread per connection, one
+//! request per connection); it binds loopback unless told otherwise.
+//!
+//! From the command line, `cumulus demo --dashboard` (or `cumulus bench --dashboard ADDR`)
+//! prints the address and serves the page while the work runs; `--dashboard-linger SECS` keeps
+//! it up afterwards. The `dashboard` example of the `cumulus` crate runs the Part 1
+//! experiments with pauses, to watch them one by one.
 
+pub mod error;
+pub mod http;
 pub mod progress;
+pub mod server;
+pub mod state;
 
+pub use error::DashboardError;
 pub use progress::ComputeProgress;
+pub use server::{DEFAULT_ADDR, Dashboard};

@@ -23,8 +23,9 @@ struct Cli {
 enum Command {
     /// Generate synthetic ERA5-like Zarr stores (the same as `era5-gen`).
     Gen(Box<GenArgs>),
-    /// Run the peer's workloads (W1–W10) on cumulus, each repetition in a fresh process.
-    Bench(Box<cumulus::bench::BenchArgs>),
+    /// Run the peer's workloads (W1–W10) on cumulus, each repetition in a fresh process (in
+    /// this process with --dashboard, so that the dashboard sees them).
+    Bench(Box<BenchCmd>),
     /// Describe a Zarr store (or, in a build with the netcdf feature, a .nc file): format,
     /// every array with its dims, dtype, shape, chunks, codec and size on disk, then the
     /// dataset as xarray shows it.
@@ -69,7 +70,55 @@ enum Command {
         /// No progress bars.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        dashboard: DashboardArgs,
     },
+}
+
+/// `cumulus bench` with its dashboard options.
+#[derive(clap::Args)]
+struct BenchCmd {
+    #[command(flatten)]
+    args: cumulus::bench::BenchArgs,
+    #[command(flatten)]
+    dashboard: DashboardArgs,
+}
+
+/// The live dashboard while a command computes.
+#[derive(clap::Args, Clone, Debug)]
+struct DashboardArgs {
+    /// Serve the live dashboard (task stream, progress, memory, threads, task graph) while
+    /// the work runs, on ADDR (default 127.0.0.1:8787; port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = cumulus::dashboard::DEFAULT_ADDR)]
+    dashboard: Option<String>,
+    /// Keep the dashboard up this many seconds after the work ends, to look at it.
+    #[arg(long, value_name = "SECS", default_value_t = 0.0, requires = "dashboard")]
+    dashboard_linger: f64,
+}
+
+impl DashboardArgs {
+    /// Start the dashboard if asked, printing its address.
+    fn start(&self) -> anyhow::Result<Option<cumulus::dashboard::Dashboard>> {
+        let Some(addr) = &self.dashboard else { return Ok(None) };
+        anyhow::ensure!(
+            self.dashboard_linger.is_finite() && self.dashboard_linger >= 0.0,
+            "--dashboard-linger {}: expected a number of seconds, 0 or more",
+            self.dashboard_linger
+        );
+        let dash = cumulus::dashboard::Dashboard::start(addr)?;
+        println!("dashboard: {}", dash.url());
+        Ok(Some(dash))
+    }
+
+    /// Keep `dash` up for --dashboard-linger seconds, then stop it.
+    fn linger(&self, dash: Option<cumulus::dashboard::Dashboard>) {
+        let Some(dash) = dash else { return };
+        if self.dashboard_linger > 0.0 {
+            println!("dashboard: still up at {} for {} s (Ctrl-C to stop)", dash.url(), self.dashboard_linger);
+            std::thread::sleep(std::time::Duration::from_secs_f64(self.dashboard_linger));
+        }
+        dash.stop();
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -78,16 +127,24 @@ fn main() -> anyhow::Result<()> {
             let report = args.run()?;
             println!("{report}");
         }
-        Command::Demo { data, preset, quiet } => demo(&data, &preset, quiet)?,
+        Command::Demo { data, preset, quiet, dashboard } => {
+            let dash = dashboard.start()?;
+            demo(&data, &preset, quiet)?;
+            dashboard.linger(dash);
+        }
         Command::Info { path } => info(&path)?,
         Command::Convert { src, dst, zarr_format, compressor, clevel, chunks, overwrite, quiet } => {
             convert(&src, &dst, zarr_format, &compressor, clevel, chunks.as_deref(), overwrite, quiet)?;
         }
-        Command::Bench(args) => {
+        Command::Bench(cmd) => {
+            let BenchCmd { mut args, dashboard } = *cmd;
+            let dash = if args.child.is_none() { dashboard.start()? } else { None };
+            args.in_process = dash.is_some();
             let r = cumulus::bench::run(&args)?;
             if args.child.is_none() {
                 print_bench(&r);
             }
+            dashboard.linger(dash);
         }
     }
     Ok(())
@@ -114,7 +171,7 @@ fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
     println!();
     part1(data, &cfg, quiet)?;
     println!();
-    println!("(the dashboard and the ML pipeline join this demo as they land)");
+    println!("(the ML pipeline joins this demo as it lands)");
     Ok(())
 }
 
