@@ -8,6 +8,7 @@
 #   bash .ci/book.sh                                   # tools, builds, catalog, links
 #   CUMULUS_BIN=target/debug/cumulus bash .ci/book.sh  # also the shown outputs
 #   CUMULUS_PART1=target/debug/examples/part1 ...      # and Part 1's output and map
+#   CUMULUS_PART2=target/debug/examples/part2 ...      # and Part 2's output and figures
 #
 # The books end up in book/book/<lang>/ (git-ignored). See book/README.md.
 set -euo pipefail
@@ -119,6 +120,19 @@ if [ -n "${CUMULUS_BIN:-}" ]; then
                 || check_failed "book/src/part1/$fig is not what the part1 example draws today (run it with book/src/part1 as its second argument)"
         done
         say "Part 1's output and map checked against $CUMULUS_PART1"
+    fi
+    # Part 2: the same for the spatio-temporal example (it writes its stores under booktiny/part2).
+    if [ -n "${CUMULUS_PART2:-}" ]; then
+        mkdir -p "$tmp/figures2"
+        "$CUMULUS_PART2" "$tmp/booktiny" "$tmp/figures2" > "$tmp/part2-output.txt" 2> "$tmp/part2-log.txt" \
+            || { cat "$tmp/part2-log.txt" >&2; fail "the part2 example failed"; }
+        diff -u "$BOOK/src/part2/part2-output.txt" "$tmp/part2-output.txt" >&2 \
+            || check_failed "book/src/part2/part2-output.txt differs from what the part2 example prints (diff above)"
+        for fig in taiwan-summer-daily.png t850-anomaly-map.png compression-ratios.png; do
+            cmp -s "$BOOK/src/part2/$fig" "$tmp/figures2/$fig" \
+                || check_failed "book/src/part2/$fig is not what the part2 example draws today (run it with book/src/part2 as its second argument)"
+        done
+        say "Part 2's output and figures checked against $CUMULUS_PART2"
     fi
 else
     say "CUMULUS_BIN not set: the shown command outputs were not re-checked"
