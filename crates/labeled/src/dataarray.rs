@@ -231,7 +231,9 @@ impl DataArray {
     /// takes label `labels[k]` on every listed dimension, and the points line up along
     /// `new_dim` — e.g. Taipei, Taichung and Kaohsiung as a `city` dimension from their
     /// latitudes and longitudes. With `nearest`, each label picks the nearest value. The
-    /// selected labels become coordinates along `new_dim`.
+    /// selected labels become coordinates along `new_dim`. As in xarray, `new_dim` takes the
+    /// place of the indexed dimensions when they are adjacent (`(time, level, latitude,
+    /// longitude)` → `(time, level, city)`), and comes first otherwise.
     ///
     /// # Errors
     /// Lists of different lengths, an unknown dimension, a missing label.
@@ -289,8 +291,23 @@ impl DataArray {
             }
             one
         };
-        let mut dims = vec![new_dim.to_string()];
-        dims.extend(first.dims().iter().cloned());
+        // Where the new dimension goes, as in xarray (and NumPy's advanced indexing): in place of
+        // the indexed dimensions when they are next to each other, else first.
+        let mut axes: Vec<usize> = points.iter().filter_map(|(d, _)| self.dims().iter().position(|x| x == d)).collect();
+        axes.sort_unstable();
+        axes.dedup();
+        let adjacent = axes.windows(2).all(|w| w[1] == w[0] + 1);
+        let at = if adjacent { axes.first().copied().unwrap_or(0) } else { 0 };
+        let mut dims: Vec<String> = first.dims().to_vec();
+        dims.insert(at, new_dim.to_string());
+        let data = if at == 0 {
+            data
+        } else {
+            let mut perm: Vec<usize> = (1..=at).collect();
+            perm.push(0);
+            perm.extend(at + 1..dims.len());
+            data.transpose(&perm)?
+        };
         let var = self.var.replace(dims.clone(), data);
         let mut coords = first.coords.restrict(&dims);
         for ((dim, _), pos) in points.iter().zip(&positions) {

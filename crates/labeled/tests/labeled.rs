@@ -166,6 +166,36 @@ fn cities_along_a_new_dimension() {
 }
 
 #[test]
+fn the_new_point_dimension_goes_where_xarray_puts_it() {
+    // (time 2, latitude 2, longitude 3); value = 100 t + 10 lat position + lon position.
+    let a = ArrayD::from_shape_fn(IxDyn(&[2, 2, 3]), |i| (100 * i[0] + 10 * i[1] + i[2]) as f64);
+    let x = DataArray::new(
+        "t",
+        Variable::new(&["time", "latitude", "longitude"], ChunkedArray::from_array(a, &[1, 2, 2]).unwrap()).unwrap(),
+    )
+    .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0]))
+    .unwrap()
+    .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0]))
+    .unwrap();
+    let pts = [("latitude", vec![24.0.into(), 25.0.into()]), ("longitude", vec![122.0.into(), 120.0.into()])];
+    // Adjacent indexed dimensions: the new one takes their place, after time.
+    let p = x.sel_points("point", &pts, false).unwrap();
+    assert_eq!(p.dims(), &["time", "point"]);
+    assert_eq!(p.to_vec_f64().unwrap(), vec![12.0, 0.0, 112.0, 100.0]);
+    // Not adjacent (time and longitude): the new dimension comes first.
+    let x2 = x.clone().with_coord("time", Variable::from_vec("time", vec![0.0f64, 1.0])).unwrap();
+    let p = x2
+        .sel_points(
+            "point",
+            &[("time", vec![1.0.into(), 0.0.into()]), ("longitude", vec![121.0.into(), 122.0.into()])],
+            false,
+        )
+        .unwrap();
+    assert_eq!(p.dims(), &["point", "latitude"]);
+    assert_eq!(p.to_vec_f64().unwrap(), vec![101.0, 111.0, 2.0, 12.0]);
+}
+
+#[test]
 fn attributes_follow_xarray() {
     // xarray 2026.2: scalar ops, comparisons, reductions and groupby keep attributes; a binary
     // op keeps those both sides agree on (drop_conflicts).
