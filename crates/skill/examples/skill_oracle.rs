@@ -1,5 +1,5 @@
 //! Runs cumulus-skill's metrics on a small deterministic dataset and prints the results as
-//! JSON (NaN as `null`), for `.ci/interop/skill_oracle.py` to compare with xskillscore 0.0.29.
+//! JSON (NaN and infinities as strings), for `.ci/interop/skill_oracle.py` to compare with xskillscore 0.0.29.
 //!
 //! The data (the Python script builds the same from the same formulas), dims
 //! `(time: 48, y: 3, x: 4)` with coordinates `time = 0..48`, `y = [30, 20, 10]`,
@@ -13,7 +13,7 @@
 //! ```
 //!
 //! ```text
-//! cargo run -p cumulus-skill --example oracle > skill_oracle.json
+//! cargo run -p cumulus-skill --example skill_oracle > skill_oracle.json
 //! python .ci/interop/skill_oracle.py skill_oracle.json
 //! ```
 
@@ -57,8 +57,15 @@ fn field(name: &str, time: &[f64], f: impl Fn(usize, usize, usize) -> f64) -> Re
         .with_coord("x", Variable::from_vec("x", XS.to_vec()))?)
 }
 
+/// Dimensions, shape and values; JSON has no NaN or infinity, so those are the strings
+/// `"NaN"`, `"Infinity"` and `"-Infinity"` (Python's `float()` reads them back).
 fn dump(da: &DataArray) -> Result<Value, SkillError> {
-    Ok(json!({ "dims": da.dims(), "shape": da.shape(), "values": da.to_vec_f64()? }))
+    let values: Vec<Value> = da
+        .to_vec_f64()?
+        .into_iter()
+        .map(|v| if v.is_finite() { json!(v) } else { json!(format!("{v:?}").replace("inf", "Infinity")) })
+        .collect();
+    Ok(json!({ "dims": da.dims(), "shape": da.shape(), "values": values }))
 }
 
 fn main() -> Result<(), SkillError> {
@@ -143,7 +150,10 @@ fn main() -> Result<(), SkillError> {
     out.insert("brier_score_time".into(), dump(&brier_score(&o, &p, "time")?)?);
     out.insert("brier_score_all".into(), dump(&brier_score(&o, &p, Dims::All)?)?);
     let o_full = a_full.scalar_op(cumulus_chunked::BinaryOp::Gt, 281.0);
-    let p_full = (&b_full - 281.0).scalar_op(cumulus_chunked::BinaryOp::Div, 4.0);
+    // Probabilities: xskillscore's "continuous" ROC bins the 0/1 observations with the
+    // forecast thresholds too, which is only right for forecasts in (0, 1].
+    let e_full = (&(&b_full - 281.0) * -0.5).map_unary(cumulus_chunked::UnaryOp::Exp);
+    let p_full = (&e_full + 1.0).scalar_op(cumulus_chunked::BinaryOp::Pow, -1.0);
     out.insert("roc_auc_time".into(), dump(&roc_auc(&o_full, &p_full, "time")?)?);
     out.insert("roc_auc_all".into(), dump(&roc_auc(&o_full, &p_full, Dims::All)?)?);
     println!("{}", Value::Object(out));
