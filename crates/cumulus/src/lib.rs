@@ -11,10 +11,11 @@
 //! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
 //! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
 //!   inline in evcxr notebooks).
+//! - [`skill`]: verification metrics (rmse, pearson_r, contingency scores, ROC AUC,
+//!   classification report), the xskillscore of cumulus.
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //!
-//! The dashboard, batches and skill scores arrive with their issues; see
-//! `ARCHITECTURE.md`.
+//! The dashboard and batches arrive with their issues; see `ARCHITECTURE.md`.
 //!
 //! ```
 //! use cumulus::prelude::*;
@@ -24,12 +25,14 @@
 //! ```
 
 pub mod bench;
+mod bench_w9;
 
 pub use cumulus_chunked as chunked;
 pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
 pub use cumulus_labeled as labeled;
 pub use cumulus_plot as plot;
+pub use cumulus_skill as skill;
 pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
@@ -39,6 +42,10 @@ pub mod prelude {
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
     pub use cumulus_plot::{Colormap, bar_chart, line_chart, map};
+    pub use cumulus_skill::{
+        BinaryTable, ConfusionMatrix, Contingency, MetricOptions, brier_score, classification_report, mae, me, mse,
+        pearson_r, r2, rmse, roc_auc, roc_auc_flat, spearman_r,
+    };
     #[cfg(feature = "netcdf")]
     pub use cumulus_store::open_netcdf;
     pub use cumulus_store::{
