@@ -4,8 +4,12 @@
 //!
 //! As in xskillscore:
 //!
-//! - the inputs are aligned on their coordinate labels (inner join) and broadcast by
-//!   dimension name; a shared dimension without common labels is an error naming it;
+//! - the inputs are aligned on their coordinate labels and broadcast by dimension name; a
+//!   shared dimension without common labels is an error naming it ([`SkillError::Align`]).
+//!   cumulus aligns with an inner join on every dimension, as xarray's arithmetic does;
+//!   xskillscore 0.0.29 instead refuses labels that differ along a reduced dimension
+//!   (`AlignmentError ... join='exact'`) and outer-joins the kept ones (NaN where a label is
+//!   missing). On aligned inputs the two agree (`.ci/interop/skill_oracle.py`);
 //! - a position where either input is NaN is NaN in both ("pairwise");
 //! - `skipna = false` (the default) makes any NaN in a reduced slice give NaN; with
 //!   `skipna = true` the NaN pairs are left out, and a slice with no pair left gives NaN;
