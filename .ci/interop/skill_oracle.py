@@ -82,6 +82,7 @@ def expected():
         f = getattr(xs, name)
         out[f"{name}_time"] = dump(f(a, b, dim="time"))
         out[f"{name}_time_skipna"] = dump(f(a, b, dim="time", skipna=True))
+        out[f"{name}_yx"] = dump(f(a, b, dim=["y", "x"]))
         out[f"{name}_yx_skipna"] = dump(f(a, b, dim=["y", "x"], skipna=True))
         out[f"{name}_all_skipna"] = dump(f(a, b, dim=None, skipna=True))
         out[f"{name}_yx_weighted_skipna"] = dump(f(a, b, dim=["y", "x"], weights=w_yx, skipna=True))

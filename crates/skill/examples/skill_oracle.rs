@@ -97,6 +97,7 @@ fn main() -> Result<(), SkillError> {
     for (name, f) in metrics {
         out.insert(format!("{name}_time"), dump(&f(&a, &b, "time".into(), &plain)?)?);
         out.insert(format!("{name}_time_skipna"), dump(&f(&a, &b, "time".into(), &skip)?)?);
+        out.insert(format!("{name}_yx"), dump(&f(&a, &b, ["y", "x"].into(), &plain)?)?);
         out.insert(format!("{name}_yx_skipna"), dump(&f(&a, &b, ["y", "x"].into(), &skip)?)?);
         out.insert(format!("{name}_all_skipna"), dump(&f(&a, &b, Dims::All, &skip)?)?);
         let wopts = MetricOptions::new().skipna(true).weights(&w);

@@ -76,7 +76,7 @@ struct Prepared {
 }
 
 fn prepare(metric: &'static str, a: &DataArray, b: &DataArray, dims: Dims, opts: &MetricOptions) -> Result<Prepared> {
-    let pair = pair(metric, a, b, dims)?;
+    let pair = pair(metric, a, b, dims, opts.skipna)?;
     let w = match &opts.weights {
         Some(w) => Some(check_weights(metric, w, &pair.a, &pair.dims)?),
         None => None,
@@ -247,7 +247,7 @@ pub fn spearman_r(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &Me
         x.chunks(n)
             .zip(y.chunks(n))
             .map(|(xs, ys)| {
-                if !p.skipna && xs.iter().any(|v| v.is_nan()) {
+                if !p.skipna && xs.iter().chain(ys).any(|v| v.is_nan()) {
                     f64::NAN
                 } else {
                     flat::spearman_r(xs, ys).unwrap_or(f64::NAN)
