@@ -81,6 +81,32 @@ impl BinaryTable {
         Ok(t)
     }
 
+    /// Count yes/no labels against scores (a classifier's probabilities, say), a score
+    /// `>= threshold` meaning "yes"; pairs with a NaN score are left out.
+    ///
+    /// ```
+    /// use cumulus_skill::BinaryTable;
+    /// let label = [true, false, true, false];
+    /// let prob = [0.9_f32, 0.6, 0.3, f32::NAN];
+    /// let t = BinaryTable::from_scores(&label, &prob, 0.5)?;
+    /// assert_eq!((t.hits, t.misses, t.false_alarms, t.correct_negatives), (1, 1, 1, 0));
+    /// # Ok::<(), cumulus_skill::SkillError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SkillError::Length`](crate::SkillError::Length) when the slices differ in length.
+    pub fn from_scores<S: Copy + Into<f64>>(observed: &[bool], scores: &[S], threshold: f64) -> Result<BinaryTable> {
+        check_len("BinaryTable", "observed", observed.len(), "scores", scores.len())?;
+        let mut t = BinaryTable::default();
+        for (&o, &s) in observed.iter().zip(scores) {
+            let s: f64 = s.into();
+            if !s.is_nan() {
+                t.add(o, s >= threshold);
+            }
+        }
+        Ok(t)
+    }
+
     /// Count one pair.
     pub fn add(&mut self, observed: bool, forecast: bool) {
         match (observed, forecast) {
