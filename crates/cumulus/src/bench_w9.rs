@@ -80,8 +80,7 @@ fn lazy_label(args: &BenchArgs) -> anyhow::Result<DataArray> {
     Ok(tp.isel([("time", Isel::from(0..n))])?.scalar_op(BinaryOp::Gt, 5.0).astype(DType::F32))
 }
 
-/// `label + N(0, σ)` in float32, as a DataArray with the label's dimensions and coordinates,
-/// chunked along latitude so that the metrics run on every core.
+/// `label + N(0, σ)` in float32, as a DataArray with the label's dimensions and coordinates.
 fn predict(label: &DataArray, values: &[f32], seed: u64) -> anyhow::Result<DataArray> {
     let mut rng = SplitMix(seed);
     let pred: Vec<f32> = values
@@ -104,20 +103,15 @@ fn split(x: &DataArray, dim: &str, parts: usize) -> anyhow::Result<DataArray> {
     Ok(x.chunk(&[(dim, n.div_ceil(parts.max(1)).max(1))])?)
 }
 
-/// The six metric arrays: over time (maps), then over latitude/longitude (series).
+/// The six metric arrays: over time (maps), then over latitude/longitude (series). The
+/// in-memory inputs are split into a few latitude bands so that both run on every core.
 fn metrics(pred: &DataArray, label: &DataArray, threads: usize) -> anyhow::Result<(Vec<DataArray>, Vec<DataArray>)> {
     let o = MetricOptions::new();
     let parts = 2 * threads;
-    let (p_map, l_map) = (split(pred, "latitude", parts)?, split(label, "latitude", parts)?);
-    let (p_ser, l_ser) = (split(pred, "time", parts)?, split(label, "time", parts)?);
+    let (p, l) = (split(pred, "latitude", parts)?, split(label, "latitude", parts)?);
     let space = ["latitude", "longitude"];
-    let over_time = vec![
-        rmse(&p_map, &l_map, "time", &o)?,
-        pearson_r(&p_map, &l_map, "time", &o)?,
-        mae(&p_map, &l_map, "time", &o)?,
-    ];
-    let over_space =
-        vec![rmse(&p_ser, &l_ser, space, &o)?, pearson_r(&p_ser, &l_ser, space, &o)?, mae(&p_ser, &l_ser, space, &o)?];
+    let over_time = vec![rmse(&p, &l, "time", &o)?, pearson_r(&p, &l, "time", &o)?, mae(&p, &l, "time", &o)?];
+    let over_space = vec![rmse(&p, &l, space, &o)?, pearson_r(&p, &l, space, &o)?, mae(&p, &l, space, &o)?];
     Ok((over_time, over_space))
 }
 
