@@ -18,7 +18,7 @@ use cumulus_labeled::{DataArray, Dataset, Selector, nearest, slice};
 use serde_json::{Value, json};
 
 /// Workloads cumulus runs today (the others need crates that are not built yet).
-pub const WORKLOADS: [&str; 11] = ["W1a", "W1b", "W2", "W3", "W4", "W5", "W6", "W7", "W10a", "W10b", "W10c"];
+pub const WORKLOADS: [&str; 12] = ["W1a", "W1b", "W2", "W3", "W4", "W5", "W6", "W7", "W9", "W10a", "W10b", "W10c"];
 
 /// Arguments of `cumulus bench`.
 #[derive(Debug, Clone, Args)]
@@ -85,7 +85,7 @@ fn rss_mb() -> (f64, f64) {
 }
 
 /// CPU seconds (user + system, all threads) of this process, from `/proc/self/stat`.
-fn cpu_s() -> f64 {
+pub(crate) fn cpu_s() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command name (which is in parentheses and may contain spaces).
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
@@ -261,6 +261,8 @@ pub fn child(name: &str, args: &BenchArgs) -> anyhow::Result<Value> {
         out["check"] = check;
         out["wall_s"] = json!(wall);
         out["n_tasks"] = json!(tasks);
+    } else if name == "W9" {
+        crate::bench_w9::child(args, &opts, threads, &mut out)?;
     } else if name == "W1a" || name == "W1b" {
         let ds = if name == "W1a" { open_one(args)? } else { open_all(args)? };
         let wall = t0.elapsed().as_secs_f64();

@@ -11,14 +11,15 @@
 //! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
 //! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
 //!   inline in evcxr notebooks).
+//! - [`skill`]: verification metrics (rmse, pearson_r, contingency scores, ROC AUC,
+//!   classification report), the xskillscore of cumulus.
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //! - [`dashboard`]: progress bars and the live web dashboard (`Dashboard::start`,
 //!   `cumulus demo --dashboard`).
 //! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
 //!   and a small CNN on candle, with their scores.
 //!
-//! Batches and skill scores arrive with their issues; see
-//! `ARCHITECTURE.md`.
+//! The patch batches arrive with their issue; see `ARCHITECTURE.md`.
 //!
 //! ```
 //! use cumulus::prelude::*;
@@ -28,6 +29,7 @@
 //! ```
 
 pub mod bench;
+mod bench_w9;
 #[cfg(feature = "ml")]
 pub mod ml;
 
@@ -36,6 +38,7 @@ pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
 pub use cumulus_labeled as labeled;
 pub use cumulus_plot as plot;
+pub use cumulus_skill as skill;
 pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
@@ -45,6 +48,10 @@ pub mod prelude {
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
     pub use cumulus_plot::{Colormap, bar_chart, line_chart, map};
+    pub use cumulus_skill::{
+        BinaryTable, ConfusionMatrix, Contingency, MetricOptions, brier_score, classification_report, mae, me, mse,
+        pearson_r, r2, rmse, roc_auc, roc_auc_flat, spearman_r,
+    };
     #[cfg(feature = "netcdf")]
     pub use cumulus_store::open_netcdf;
     pub use cumulus_store::{
