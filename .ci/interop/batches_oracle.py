@@ -1,5 +1,5 @@
 """The xbatcher oracle: run xbatcher 0.4.0 with the settings of
-crates/batches/examples/oracle.rs on the same store and compare every batch exactly.
+crates/batches/examples/batches_oracle.rs on the same store and compare every batch exactly.
 
     python .ci/interop/batches_oracle.py STORE.zarr got.json
 

@@ -2,7 +2,7 @@
 //! what came out as JSON, for `.ci/interop/batches_oracle.py` to compare with xbatcher 0.4.0.
 //!
 //! ```text
-//! cargo run -p cumulus-batches --example oracle -- era5_2019_10N40N_100E140E.zarr > got.json
+//! cargo run -p cumulus-batches --example batches_oracle -- era5_2019_10N40N_100E140E.zarr > got.json
 //! ```
 
 use cumulus_batches::BatchGenerator;
