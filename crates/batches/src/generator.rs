@@ -239,7 +239,7 @@ impl BatchGenerator {
         if !self.preload_batch && !self.schema.concat_input_dims && self.stack_dims(&self.sizes).len() < 2 {
             return self.lazy_patch(&self.schema.selectors[i][0]);
         }
-        self.frame(i, true)?.into_dataset(self.ds.attrs())
+        self.frame(i, true, None)?.into_dataset(self.ds.attrs())
     }
 
     /// Batch `index` of a generator built with [`BatchGenerator::builder_for_dataarray`], as
@@ -263,8 +263,27 @@ impl BatchGenerator {
     /// # Errors
     /// As [`BatchGenerator::get`].
     pub fn get_tensors(&self, index: isize) -> Result<Vec<Tensor>> {
+        let names = self.ds.data_vars();
+        self.get_tensors_for(index, &names)
+    }
+
+    /// [`BatchGenerator::get_tensors`] for only the variables `names`, in that order (the
+    /// others are not read).
+    ///
+    /// # Errors
+    /// As [`BatchGenerator::get`]; [`BatchError::NoVariable`] for an unknown name.
+    pub fn get_tensors_for(&self, index: isize, names: &[&str]) -> Result<Vec<Tensor>> {
         let i = self.resolve(index)?;
-        let frame = self.frame(i, false)?;
+        let all = self.ds.data_vars();
+        let mut keys = Vec::with_capacity(names.len());
+        for n in names {
+            let k = all.iter().position(|x| x == n).ok_or_else(|| BatchError::NoVariable {
+                name: n.to_string(),
+                available: all.iter().map(|s| s.to_string()).collect(),
+            })?;
+            keys.push(k);
+        }
+        let frame = self.frame(i, false, Some(&keys))?;
         Ok(frame
             .vars
             .into_iter()
@@ -289,7 +308,7 @@ impl BatchGenerator {
     }
 
     /// Read every variable (and, with `coords`, every coordinate) of one patch.
-    fn read_patch(&self, patch: &Patch, coords: bool) -> Result<(Vec<Item>, Vec<Item>)> {
+    fn read_patch(&self, patch: &Patch, coords: bool, only: Option<&[usize]>) -> Result<(Vec<Item>, Vec<Item>)> {
         let read = |name: &str, key: usize, var: &cumulus_labeled::Variable| -> Result<Item> {
             let region: Vec<Range<usize>> = var.dims().iter().map(|d| self.range_of(patch, d)).collect();
             let block = self.reader.read(name, key, var.data(), &region)?;
@@ -301,14 +320,16 @@ impl BatchGenerator {
                 attrs: var.attrs().clone(),
             })
         };
+        let names = self.ds.data_vars();
+        let keys: Vec<usize> = only.map_or_else(|| (0..names.len()).collect(), <[usize]>::to_vec);
         let mut vars = Vec::new();
-        for (k, name) in self.ds.data_vars().iter().enumerate() {
-            let da = self.ds.get(name)?;
-            vars.push(read(name, k, da.variable())?);
+        for k in keys {
+            let da = self.ds.get(names[k])?;
+            vars.push(read(names[k], k, da.variable())?);
         }
         let mut cs = Vec::new();
         if coords {
-            let n = vars.len();
+            let n = names.len();
             for (k, (name, var, _)) in self.ds.coords().iter().enumerate() {
                 cs.push(read(name, n + k, var)?);
             }
@@ -321,11 +342,11 @@ impl BatchGenerator {
     }
 
     /// The batch as blocks, stacked like xbatcher's.
-    fn frame(&self, i: usize, coords: bool) -> Result<Frame> {
+    fn frame(&self, i: usize, coords: bool, only: Option<&[usize]>) -> Result<Frame> {
         let patches = &self.schema.selectors[i];
         let input: Vec<String> = self.schema.input_dims.iter().map(|(d, _)| d.clone()).collect();
         if !self.schema.concat_input_dims {
-            let (vars, coords) = self.read_patch(&patches[0], coords)?;
+            let (vars, coords) = self.read_patch(&patches[0], coords, only)?;
             let frame = Frame { sizes: self.patch_sizes(&patches[0]), vars, coords };
             return Ok(frame.maybe_stack(&input));
         }
@@ -335,7 +356,7 @@ impl BatchGenerator {
         let renamed = |d: &String| if input.contains(d) { format!("{d}_input") } else { d.clone() };
         let mut per_patch = Vec::with_capacity(patches.len());
         for p in patches {
-            per_patch.push(self.read_patch(p, coords)?);
+            per_patch.push(self.read_patch(p, coords, only)?);
         }
         let n = patches.len();
         let mut sizes = vec![("input_batch".to_string(), n)];

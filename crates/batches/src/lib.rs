@@ -19,13 +19,17 @@
 //! assert_eq!(s[8], 96..112);
 //! ```
 
+pub mod dataset;
 pub mod error;
 mod frame;
 pub mod generator;
+pub mod loader;
 pub mod schema;
 pub mod window;
 
+pub use dataset::{Batch, Collate, MapDataset, Normalizer, PatchDataset, threshold_label};
 pub use error::{BatchError, Result};
 pub use generator::{BatchGenerator, BatchGeneratorBuilder, Tensor};
+pub use loader::DataLoader;
 pub use schema::BatchSchema;
 pub use window::{CacheStats, WindowReader};

@@ -11,9 +11,10 @@
 //! - [`labeled`]: `Dataset`/`DataArray` with coordinates, `sel`, `groupby`, `resample`.
 //! - [`plot`](mod@plot): maps with colorbars and coastlines, bar and line charts (PNG, SVG,
 //!   inline in evcxr notebooks).
+//! - [`batches`]: xbatcher's `BatchGenerator`, `(X, y)` datasets and a `DataLoader`.
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //!
-//! The dashboard, batches and skill scores arrive with their issues; see
+//! The dashboard and skill scores arrive with their issues; see
 //! `ARCHITECTURE.md`.
 //!
 //! ```
@@ -25,6 +26,7 @@
 
 pub mod bench;
 
+pub use cumulus_batches as batches;
 pub use cumulus_chunked as chunked;
 pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
@@ -34,6 +36,9 @@ pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
 pub mod prelude {
+    pub use cumulus_batches::{
+        Batch, BatchGenerator, DataLoader, MapDataset, Normalizer, PatchDataset, threshold_label,
+    };
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
     pub use cumulus_dashboard::ComputeProgress;
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
