@@ -88,7 +88,7 @@ pub enum BatchError {
         chunk: Vec<usize>,
         /// the engine's error
         #[source]
-        source: ChunkedError,
+        source: Box<ChunkedError>,
     },
     /// A data-loader worker thread panicked.
     #[error("data loader worker {worker} stopped unexpectedly (it panicked)")]
@@ -98,10 +98,22 @@ pub enum BatchError {
     },
     /// An error of the labeled layer.
     #[error(transparent)]
-    Labeled(#[from] LabeledError),
+    Labeled(Box<LabeledError>),
     /// An error of the chunked engine.
     #[error(transparent)]
-    Chunked(#[from] ChunkedError),
+    Chunked(Box<ChunkedError>),
+}
+
+impl From<LabeledError> for BatchError {
+    fn from(e: LabeledError) -> BatchError {
+        BatchError::Labeled(Box::new(e))
+    }
+}
+
+impl From<ChunkedError> for BatchError {
+    fn from(e: ChunkedError) -> BatchError {
+        BatchError::Chunked(Box::new(e))
+    }
 }
 
 /// `Result` with [`BatchError`].

@@ -125,8 +125,8 @@ pub(crate) fn stack_blocks(dtype: DType, blocks: Vec<Block>) -> Block {
         .into_iter()
         .enumerate()
         .map(|(i, b)| {
-            let mut region = vec![i..i + 1];
-            region.extend(inner.iter().map(|&m| 0..m));
+            let region: Vec<std::ops::Range<usize>> =
+                std::iter::once(i..i + 1).chain(inner.iter().map(|&m| 0..m)).collect();
             let mut s1 = vec![1];
             s1.extend(&inner);
             (region, b.reshaped(&s1))

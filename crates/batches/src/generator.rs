@@ -13,6 +13,9 @@ use crate::frame::{Frame, Item, stack_blocks};
 use crate::schema::{BatchSchema, Patch};
 use crate::window::{CacheStats, WindowReader};
 
+/// The variables and coordinates read for one patch.
+type PatchItems = (Vec<Item>, Vec<Item>);
+
 /// The default size of the chunk cache: 256 MiB of decoded chunks.
 pub const DEFAULT_CACHE_BYTES: usize = 256 << 20;
 
@@ -308,7 +311,7 @@ impl BatchGenerator {
     }
 
     /// Read every variable (and, with `coords`, every coordinate) of one patch.
-    fn read_patch(&self, patch: &Patch, coords: bool, only: Option<&[usize]>) -> Result<(Vec<Item>, Vec<Item>)> {
+    fn read_patch(&self, patch: &Patch, coords: bool, only: Option<&[usize]>) -> Result<PatchItems> {
         let read = |name: &str, key: usize, var: &cumulus_labeled::Variable| -> Result<Item> {
             let region: Vec<Range<usize>> = var.dims().iter().map(|d| self.range_of(patch, d)).collect();
             let block = self.reader.read(name, key, var.data(), &region)?;
@@ -361,7 +364,7 @@ impl BatchGenerator {
         let n = patches.len();
         let mut sizes = vec![("input_batch".to_string(), n)];
         sizes.extend(self.patch_sizes(first).iter().map(|(d, m)| (renamed(d), *m)));
-        let concat_items = |pick: &dyn Fn(&(Vec<Item>, Vec<Item>)) -> &Vec<Item>, k: usize| -> Item {
+        let concat_items = |pick: &dyn Fn(&PatchItems) -> &Vec<Item>, k: usize| -> Item {
             let it0 = &pick(&per_patch[0])[k];
             let blocks: Vec<Block> = per_patch.iter().map(|pp| pick(pp)[k].block.clone()).collect();
             let mut dims = vec!["input_batch".to_string()];

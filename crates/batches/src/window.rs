@@ -97,7 +97,8 @@ impl WindowReader {
                 inner.push(within.clone());
                 dest.push(at.clone());
             }
-            let err = |source| BatchError::Chunk { name: name.to_string(), chunk: idx.clone(), source };
+            let err =
+                |source| BatchError::Chunk { name: name.to_string(), chunk: idx.clone(), source: Box::new(source) };
             let piece = match &source {
                 Some(src) if !src.decodes_whole_chunks() => {
                     let start = chunks.region(&idx);
