@@ -97,7 +97,14 @@ impl BatchGeneratorBuilder {
             &as_ref(&self.batch_dims),
             self.concat_input_dims,
         )?;
+        let vars = self
+            .ds
+            .data_vars()
+            .iter()
+            .map(|n| Ok((n.to_string(), self.ds.get(n)?.variable().clone())))
+            .collect::<Result<Vec<_>>>()?;
         Ok(BatchGenerator {
+            vars,
             reader: WindowReader::new(self.cache_bytes),
             ds: self.ds,
             dataarray: self.dataarray,
@@ -142,6 +149,7 @@ pub struct BatchGenerator {
     ds: Dataset,
     dataarray: Option<String>,
     sizes: Vec<(String, usize)>,
+    vars: Vec<(String, cumulus_labeled::Variable)>,
     schema: BatchSchema,
     preload_batch: bool,
     reader: WindowReader,
@@ -323,12 +331,11 @@ impl BatchGenerator {
                 attrs: var.attrs().clone(),
             })
         };
-        let names = self.ds.data_vars();
+        let names = &self.vars;
         let keys: Vec<usize> = only.map_or_else(|| (0..names.len()).collect(), <[usize]>::to_vec);
         let mut vars = Vec::new();
         for k in keys {
-            let da = self.ds.get(names[k])?;
-            vars.push(read(names[k], k, da.variable())?);
+            vars.push(read(&names[k].0, k, &names[k].1)?);
         }
         let mut cs = Vec::new();
         if coords {
