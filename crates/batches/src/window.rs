@@ -25,7 +25,8 @@ use crate::error::{BatchError, Result};
 /// were served from the cache.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
-    /// Chunks decoded or computed (cache misses, or every chunk read without a cache).
+    /// Chunks decoded or computed (cache misses, or every chunk read without a cache); for
+    /// in-memory arrays, the pieces of windows copied out of them.
     pub decoded: u64,
     /// Chunks served from the cache.
     pub hits: u64,
