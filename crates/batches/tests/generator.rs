@@ -216,3 +216,24 @@ fn dataarray_generator_and_concat() {
     assert_eq!(lat.dims(), &["sample", "lat_input"].map(String::from));
     assert_eq!(b.get("input_batch").unwrap().to_vec_f64().unwrap()[..7], [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0]);
 }
+
+#[test]
+fn preload_false_reads_nothing_until_computed() {
+    let (data, reads) = counting([12, 10, 13], [5, 4, 5]);
+    let ds = dataset(data);
+    let lazy = BatchGenerator::builder(&ds)
+        .input_dims([("lat", 4), ("lon", 4)])
+        .batch_dims([("time", 6)])
+        .preload_batch(false)
+        .build()
+        .unwrap();
+    let b = lazy.get(5).unwrap(); // time 0..6, lat patch 1 (4..8), lon patch 2 (8..12)
+    assert_eq!(reads.load(Ordering::SeqCst), 0);
+    let v = b.get("v").unwrap().to_vec_f64().unwrap();
+    assert!(reads.load(Ordering::SeqCst) > 0);
+    assert_eq!(v[0], value(0, 4, 8) as f64);
+    assert_eq!(b.get("lat").unwrap().to_vec_f64().unwrap(), vec![36.0, 35.0, 34.0, 33.0]);
+    let eager =
+        BatchGenerator::builder(&ds).input_dims([("lat", 4), ("lon", 4)]).batch_dims([("time", 6)]).build().unwrap();
+    assert_eq!(eager.get(5).unwrap().get("v").unwrap().to_vec_f64().unwrap(), v);
+}
