@@ -18,7 +18,11 @@ use cumulus_labeled::{DataArray, Dataset, Selector, nearest, slice};
 use serde_json::{Value, json};
 
 /// Workloads cumulus runs today (the others need crates that are not built yet).
-pub const WORKLOADS: [&str; 12] = ["W1a", "W1b", "W2", "W3", "W4", "W5", "W6", "W7", "W9", "W10a", "W10b", "W10c"];
+pub const WORKLOADS: [&str; 14] =
+    ["W1a", "W1b", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W8m", "W9", "W10a", "W10b", "W10c"];
+
+#[path = "bench_w8.rs"]
+mod w8;
 
 /// Arguments of `cumulus bench`.
 #[derive(Debug, Clone, Args)]
@@ -62,6 +66,7 @@ fn expand(only: &[String]) -> anyhow::Result<Vec<String>> {
         let group: Vec<&str> = match o.as_str() {
             "W1" => vec!["W1a", "W1b"],
             "W10" => vec!["W10a", "W10b", "W10c"],
+            "W8" => vec!["W8", "W8m"],
             w if WORKLOADS.contains(&w) => vec![w],
             w => bail!("workload {w} is not available in cumulus yet; available: {}", WORKLOADS.join(" ")),
         };
@@ -251,6 +256,9 @@ fn build(name: &str, args: &BenchArgs) -> anyhow::Result<Job> {
 /// # Errors
 /// When the stores cannot be opened or a compute fails.
 pub fn child(name: &str, args: &BenchArgs) -> anyhow::Result<Value> {
+    if name == "W8" || name == "W8m" {
+        return w8::child(name, args);
+    }
     let opts = args.threads.map_or_else(ComputeOptions::default, |n| ComputeOptions::default().threads(n));
     let threads = args.threads.unwrap_or_else(rayon_threads);
     let (_, rss0) = rss_mb();
@@ -475,7 +483,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Value> {
             "check": reps[0]["check"].clone(),
             "decode_floor_s": floor,
         });
-        for k in ["n_chunks", "chunksize", "month"] {
+        for k in [
+            "n_chunks",
+            "chunksize",
+            "month",
+            "len_bgen",
+            "batches_per_s",
+            "load_s",
+            "decoded_chunks",
+            "decoded_chunks_without_cache",
+        ] {
             if let Some(v) = reps[0].get(k) {
                 entry[k] = v.clone();
             }

@@ -13,13 +13,14 @@
 //!   inline in evcxr notebooks).
 //! - [`skill`]: verification metrics (rmse, pearson_r, contingency scores, ROC AUC,
 //!   classification report), the xskillscore of cumulus.
+//! - [`batches`]: xbatcher's `BatchGenerator`, `(X, y)` datasets and a `DataLoader`.
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
 //! - [`dashboard`]: progress bars and the live web dashboard (`Dashboard::start`,
 //!   `cumulus demo --dashboard`).
 //! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
 //!   and a small CNN on candle, with their scores.
 //!
-//! The patch batches arrive with their issue; see `ARCHITECTURE.md`.
+//! Every crate of the architecture is in place; see `ARCHITECTURE.md`.
 //!
 //! ```
 //! use cumulus::prelude::*;
@@ -33,6 +34,7 @@ mod bench_w9;
 #[cfg(feature = "ml")]
 pub mod ml;
 
+pub use cumulus_batches as batches;
 pub use cumulus_chunked as chunked;
 pub use cumulus_dashboard as dashboard;
 pub use cumulus_data_gen as data_gen;
@@ -43,6 +45,9 @@ pub use cumulus_store as store;
 
 /// The names the book and the notebooks use.
 pub mod prelude {
+    pub use cumulus_batches::{
+        Batch, BatchGenerator, DataLoader, MapDataset, Normalizer, PatchDataset, threshold_label,
+    };
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
     pub use cumulus_dashboard::{ComputeProgress, Dashboard};
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
