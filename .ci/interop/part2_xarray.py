@@ -60,8 +60,8 @@ cities = ds_summer.sel(
     longitude=xr.DataArray([121.56, 120.68, 120.30], dims="city"),
     method="nearest",
 )
-# xarray puts `city` where latitude and longitude were (last); cumulus puts it first.
-ct = cities.temperature.transpose("city", "time", "level")
+# `city` takes the place of latitude and longitude, in xarray and in cumulus.
+ct = cities.temperature
 expect(
     f"cities: dims {list(ct.dims)} shape {list(ct.shape)}; latitudes {[float(x) for x in cities.latitude.values]}, "
     f"longitudes {[float(x) for x in cities.longitude.values]}".replace("'", '"')
