@@ -31,8 +31,10 @@ fn main() -> anyhow::Result<()> {
         eprintln!("generating the tiny data into {}", data.display());
         GenArgs { quiet: true, overwrite: true, ..GenArgs::for_preset(Preset::Tiny, &data) }.run()?;
     }
-    let dash = Dashboard::start(&addr)?;
+    // ANCHOR: start
+    let dash = Dashboard::start(&addr)?; // e.g. "127.0.0.1:8787"; stops when `dash` is dropped
     println!("dashboard: {} (open it now; the first compute starts in {} s)", dash.url(), PAUSE.as_secs_f64());
+    // ANCHOR_END: start
     std::thread::sleep(PAUSE);
 
     let paths: Vec<PathBuf> = years.iter().map(|&y| data.join(store_name(y))).collect();
