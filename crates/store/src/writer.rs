@@ -74,6 +74,11 @@ impl StoreWriter {
                 .map_err(|e| StoreError::io("remove the unfinished store", &partial, e))?;
         }
         std::fs::create_dir_all(&partial).map_err(|e| StoreError::io("create folder", &partial, e))?;
+        Self::writing_into(path, partial, format)
+    }
+
+    /// A writer for the store at `path` whose files go into the folder `partial`.
+    fn writing_into(path: &Path, partial: PathBuf, format: ZarrFormat) -> Result<Self, StoreError> {
         let store = FilesystemStore::new(&partial).map_err(|e| StoreError::Zarr {
             store: path.to_owned(),
             variable: String::new(),
@@ -92,19 +97,7 @@ impl StoreWriter {
     /// Adds arrays to the existing store at `path` in place; the consolidated metadata, written
     /// by [`StoreWriter::finish_in_place`], is what makes them visible.
     pub(crate) fn in_place(path: &Path, format: ZarrFormat) -> Result<Self, StoreError> {
-        let store = FilesystemStore::new(path).map_err(|e| StoreError::Zarr {
-            store: path.to_owned(),
-            variable: String::new(),
-            message: e.to_string(),
-        })?;
-        Ok(StoreWriter {
-            path: path.to_owned(),
-            partial: path.to_owned(),
-            format,
-            store: Arc::new(store),
-            arrays: BTreeMap::new(),
-            group_attrs: Map::new(),
-        })
+        Self::writing_into(path, path.to_owned(), format)
     }
 
     /// Consolidates the metadata of an in-place writer's store: `arrays` are all the arrays
