@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use cumulus_chunked::ComputeOptions;
 use cumulus_chunked::telemetry::{self, Subscription};
 
 use crate::error::DashboardError;
@@ -155,6 +156,24 @@ impl Dashboard {
     /// The page's address, e.g. `http://127.0.0.1:8787/`.
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
+    }
+
+    /// Compute options that report to this dashboard directly, for computes it cannot hear
+    /// otherwise. In a program it hears every compute of the process already. In an evcxr
+    /// notebook each cell links its own copy of the engine, so computes started in later cells
+    /// reach the dashboard only with these options: `x.compute_with(&dash.options())`.
+    /// (In a program, computes run with these options are shown twice.)
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// let dash = cumulus_dashboard::Dashboard::start("127.0.0.1:0")?;
+    /// let a = ChunkedArray::arange(0.0, 100.0, 1.0, 10);
+    /// a.sum(0)?.compute_with(&dash.options())?;
+    /// assert!(dash.tasks_done() >= 10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn options(&self) -> ComputeOptions {
+        ComputeOptions::default().subscriber(crate::state::LocalCollector::new(self.inner.state.clone()))
     }
 
     /// Tasks finished in the computes seen so far.

@@ -424,3 +424,56 @@ impl Subscriber for Collector {
         true
     }
 }
+
+/// A collector attached to one compute's options (see `Dashboard::options`) rather than to
+/// the process-wide telemetry. Compute ids are renumbered from `1 << 40`: where each evcxr
+/// notebook cell links its own copy of the engine, every copy counts its computes from 1.
+pub struct LocalCollector {
+    state: Shared,
+    ids: Mutex<std::collections::HashMap<u64, u64>>,
+}
+
+/// Dashboard-side ids of computes heard through [`LocalCollector`]s.
+static NEXT_LOCAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 40);
+
+impl LocalCollector {
+    /// A collector feeding `state`.
+    pub fn new(state: Shared) -> LocalCollector {
+        LocalCollector { state, ids: Mutex::new(std::collections::HashMap::new()) }
+    }
+
+    fn renumber(&self, event: &Event) -> Event {
+        let mut ids = self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut e = event.clone();
+        let id = match &mut e {
+            Event::ComputeStarted { compute, .. }
+            | Event::Graph { compute, .. }
+            | Event::TaskStarted { compute, .. }
+            | Event::TaskFinished { compute, .. }
+            | Event::Memory { compute, .. }
+            | Event::ComputeFinished { compute, .. } => compute,
+            #[allow(unreachable_patterns)]
+            _ => return e,
+        };
+        let mapped = if matches!(event, Event::ComputeStarted { .. }) {
+            let fresh = NEXT_LOCAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            ids.insert(*id, fresh);
+            fresh
+        } else {
+            *ids.get(id).unwrap_or(id)
+        };
+        *id = mapped;
+        e
+    }
+}
+
+impl Subscriber for LocalCollector {
+    fn on_event(&self, event: &Event) {
+        let e = self.renumber(event);
+        lock(&self.state).apply(&e);
+    }
+
+    fn wants_graph(&self) -> bool {
+        true
+    }
+}
