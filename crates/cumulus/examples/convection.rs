@@ -9,16 +9,20 @@
 //!
 //! DATA (default `data/convection`) gets the generated stores if they are missing: a 0.5° grid
 //! (61 × 81 points), 1–7 June of 2019–2021, only the five variables needed (a few seconds to
-//! write). Every third hour is used. The loss curve goes to `DATA/convection-loss.png`, the
+//! write). Every third hour is used, cut by xbatcher's `BatchGenerator` into 16 × 16 patches
+//! of 8 hours, normalised with the training years' statistics, and fed to the CNN by a
+//! shuffling `DataLoader`. The loss curve goes to `DATA/convection-loss.png`, the
 //! CNN's weights to `DATA/convection-cnn.safetensors`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cumulus::batches::dataset::MapDataset;
+use cumulus::batches::{DataLoader, Normalizer, PatchDataset};
 use cumulus::data_gen::{GenConfig, Preset, Variable, generate, store_name};
 use cumulus::ml::{
-    Batch, Climatology, ConvNet, ConvNetConfig, LogisticOptions, LogisticRegression, Scores, Standardizer,
-    TrainOptions, best_threshold, evaluate, load_patches,
+    Batch, Climatology, ConvNet, ConvNetConfig, FEATURES, LABEL_NAME, LogisticOptions, LogisticRegression, Scores,
+    TrainOptions, best_threshold, collect_patches, convection_dataset, evaluate, patch_generator,
 };
 use indicatif::ProgressBar;
 use ndarray::Array3;
@@ -31,18 +35,30 @@ fn main() -> anyhow::Result<()> {
     // ANCHOR: load
     let t0 = Instant::now();
     let stores = |years: &[i32]| years.iter().map(|&y| data.join(store_name(y))).collect::<Vec<_>>();
-    let train = load_patches(&stores(&[2019, 2020]), 16, 3)?;
-    let val = load_patches(&stores(&[2021]), 16, 3)?;
+    // Lazy datasets: the four features and convection_flag = (tp > 5), every third hour.
+    let (train_ds, val_ds) = (convection_dataset(&stores(&[2019, 2020]), 3)?, convection_dataset(&stores(&[2021]), 3)?);
+    // z-scores with the statistics of the training years only.
+    let normalizer = Normalizer::fit(&train_ds, &FEATURES)?;
+    // xbatcher: 16 x 16 patches without overlap, 8 hours per batch (the workshop's 32 would drop
+    // the last 16 of the 112 training hours and 24 of the 56 validation hours: xbatcher drops
+    // an incomplete batch); a MapDataset of (X, y).
+    let patches = |ds| -> anyhow::Result<PatchDataset> {
+        Ok(PatchDataset::new(patch_generator(ds, 16, 8)?, &FEATURES, LABEL_NAME)?
+            .with_normalizer(normalizer.clone())?)
+    };
+    let (train_set, val_set) = (patches(&train_ds)?, patches(&val_ds)?);
+    // In memory for climatology, logistic regression and scoring (small presets only).
+    let (train, val) = (collect_patches(&train_set)?, collect_patches(&val_set)?);
     println!(
-        "train: {} patches, {:.2} % convective; validation: {} patches, {:.2} % ({:.1} s)",
+        "train: {} batches, {} patches, {:.2} % convective; validation: {} patches, {:.2} % ({:.1} s)",
+        train_set.len(),
         train.batch.len(),
         100.0 * train.batch.y.mean().unwrap_or(0.0),
         val.batch.len(),
         100.0 * val.batch.y.mean().unwrap_or(0.0),
         t0.elapsed().as_secs_f64()
     );
-    let scaler = Standardizer::fit(&train.batch)?;
-    let (xtrain, xval) = (scaler.transform(&train.batch)?, scaler.transform(&val.batch)?);
+    let (xtrain, xval) = (&train.batch, &val.batch);
     // ANCHOR_END: load
 
     // ANCHOR: climatology
@@ -52,7 +68,7 @@ fn main() -> anyhow::Result<()> {
 
     // ANCHOR: logistic
     let t0 = Instant::now();
-    let logit = LogisticRegression::fit(&xtrain, &LogisticOptions::default())?;
+    let logit = LogisticRegression::fit(xtrain, &LogisticOptions::default())?;
     println!(
         "logistic regression: coefficients {:?} (CAPE, CIN, K index, BLH), intercept {:.3}, {} Newton steps, {:.1} s",
         logit.coef.iter().map(|c| (c * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
@@ -61,15 +77,19 @@ fn main() -> anyhow::Result<()> {
         t0.elapsed().as_secs_f64()
     );
     let logit_scores =
-        score(&logit.predict_proba(xtrain.x.view())?, &logit.predict_proba(xval.x.view())?, &xtrain, &xval)?;
+        score(&logit.predict_proba(xtrain.x.view())?, &logit.predict_proba(xval.x.view())?, xtrain, xval)?;
     // ANCHOR_END: logistic
 
     // ANCHOR: cnn
     let t0 = Instant::now();
     let mut cnn = ConvNet::new(&ConvNetConfig::default())?;
     println!("CNN: {} parameters, {epochs} epochs", cnn.num_parameters());
+    // PyTorch's DataLoader(dataset, batch_size=4, shuffle=True): 4 of the generator's batches
+    // (32 patches of 4 random places and times) per step, in a seeded random order each epoch,
+    // read ahead by one worker thread.
+    let loader = DataLoader::new(train_set).batch_size(Some(4)).shuffle(true).seed(0).num_workers(1);
     let opts = TrainOptions { epochs, learning_rate: 3e-3, progress: true, ..TrainOptions::default() };
-    let history = cnn.fit(&xtrain, Some(&xval), &opts)?;
+    let history = cnn.fit_loader(&loader, Some(xval), &opts)?;
     println!("trained in {:.1} s", t0.elapsed().as_secs_f64());
     for (e, (tl, vl)) in history.train_loss.iter().zip(&history.val_loss).enumerate() {
         println!("  epoch {:>2}: train loss {tl:.4}, validation loss {vl:.4}", e + 1);
@@ -79,7 +99,7 @@ fn main() -> anyhow::Result<()> {
     println!("loss curve: {}", png.display());
     let checkpoint = data.join("convection-cnn.safetensors");
     cnn.save(&checkpoint)?;
-    let cnn_scores = score(&cnn.predict_proba(xtrain.x.view())?, &cnn.predict_proba(xval.x.view())?, &xtrain, &xval)?;
+    let cnn_scores = score(&cnn.predict_proba(xtrain.x.view())?, &cnn.predict_proba(xval.x.view())?, xtrain, xval)?;
     // ANCHOR_END: cnn
 
     // ANCHOR: table

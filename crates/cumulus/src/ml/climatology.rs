@@ -95,8 +95,9 @@ mod tests {
         )
         .unwrap();
         let p = Patches {
-            batch: Batch::new(Array4::zeros((4, 2, 2, 1)), y).unwrap(),
+            batch: Batch { x: Array4::zeros((4, 2, 2, 1)), y },
             corners: vec![(0, 0), (0, 2), (0, 0), (0, 2)],
+            times: vec![0, 0, 1, 1],
             grid: (2, 4),
         };
         let c = Climatology::fit(&p).unwrap();

@@ -16,10 +16,13 @@ use std::path::Path;
 
 use candle_core::{D, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use cumulus_batches::DataLoader;
+use cumulus_batches::dataset::MapDataset;
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, Slice};
 
-use super::batch::{Batch, check};
+use super::Batch;
+use super::batch::check;
 use super::error::{MlError, tensor};
 
 /// The shape of a [`ConvNet`] and the seed of its initial weights.
@@ -290,10 +293,6 @@ impl ConvNet {
     pub fn fit(&mut self, train: &Batch, val: Option<&Batch>, opts: &TrainOptions) -> Result<History, MlError> {
         check(train.x.shape(), train.y.shape())?;
         self.check_x(train.x.shape())?;
-        if let Some(v) = val {
-            check(v.x.shape(), v.y.shape())?;
-            self.check_x(v.x.shape())?;
-        }
         if train.is_empty() {
             return Err(MlError::Empty { what: "the training set" });
         }
@@ -304,10 +303,83 @@ impl ConvNet {
             Some(w) => w,
             None => balanced_pos_weight(train.y.view())?,
         };
-        let mut trainer = Trainer::new(self, opts.learning_rate, pos_weight)?;
         let mut rng = SplitMix(opts.seed ^ 0x5EED);
         let n = train.len();
-        let batches_per_epoch = n.div_ceil(opts.batch_size);
+        let epoch = |_: usize| -> Result<_, MlError> {
+            // Fisher–Yates shuffle of the patch order.
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            let groups: Vec<Vec<usize>> = order.chunks(opts.batch_size).map(<[usize]>::to_vec).collect();
+            Ok(groups
+                .into_iter()
+                .map(move |idx| Ok(Batch { x: train.x.select(Axis(0), &idx), y: train.y.select(Axis(0), &idx) })))
+        };
+        self.train_loop(val, opts, pos_weight, n.div_ceil(opts.batch_size), epoch)
+    }
+
+    /// Trains for `opts.epochs` epochs over the batches of a [`DataLoader`] (PyTorch's
+    /// `for X, y in train_loader: ...` loop over xbatcher's `MapDataset`): epoch `e` is
+    /// `loader.epoch(e)`, so the loader's shuffle, seed, batch size and workers apply and
+    /// `opts.batch_size` and `opts.seed` are not used. With `opts.pos_weight` `None`, one pass
+    /// over the loader's dataset first counts the classes. Records the losses as
+    /// [`fit`](Self::fit) does; the same weights, loader seed and data give the same network.
+    ///
+    /// # Errors
+    /// [`MlError::Batches`] when a batch cannot be read, and as [`fit`](Self::fit).
+    pub fn fit_loader<D>(
+        &mut self,
+        loader: &DataLoader<D>,
+        val: Option<&Batch>,
+        opts: &TrainOptions,
+    ) -> Result<History, MlError>
+    where
+        D: MapDataset<Item = Batch> + 'static,
+    {
+        if loader.is_empty() {
+            return Err(MlError::Empty { what: "the training loader" });
+        }
+        let pos_weight = match opts.pos_weight {
+            Some(w) => w,
+            None => {
+                let (mut pos, mut all) = (0usize, 0usize);
+                for i in 0..loader.dataset().len() {
+                    let b = loader.dataset().get(i)?;
+                    pos += b.y.iter().filter(|&&v| v > 0.5).count();
+                    all += b.y.len();
+                }
+                if pos == 0 || pos == all {
+                    return Err(MlError::Empty {
+                        what: "one of the two classes in the training labels (set pos_weight)",
+                    });
+                }
+                (all - pos) as f32 / pos as f32
+            }
+        };
+        let epoch = |e: usize| -> Result<_, MlError> { Ok(loader.epoch(e as u64)?.map(|b| b.map_err(MlError::from))) };
+        self.train_loop(val, opts, pos_weight, loader.len(), epoch)
+    }
+
+    /// The epochs of [`fit`](Self::fit) and [`fit_loader`](Self::fit_loader): one Adam step
+    /// per batch of `epoch(e)`, the mean training loss per patch, the validation loss.
+    fn train_loop<F, I>(
+        &mut self,
+        val: Option<&Batch>,
+        opts: &TrainOptions,
+        pos_weight: f32,
+        batches_per_epoch: usize,
+        mut epoch: F,
+    ) -> Result<History, MlError>
+    where
+        F: FnMut(usize) -> Result<I, MlError>,
+        I: Iterator<Item = Result<Batch, MlError>>,
+    {
+        if let Some(v) = val {
+            check(v.x.shape(), v.y.shape())?;
+            self.check_x(v.x.shape())?;
+        }
+        let mut trainer = Trainer::new(self, opts.learning_rate, pos_weight)?;
         let bar = if opts.progress {
             ProgressBar::new((opts.epochs * batches_per_epoch) as u64)
         } else {
@@ -320,17 +392,16 @@ impl ConvNet {
         );
         bar.set_prefix("CNN");
         let mut history = History::default();
-        for epoch in 0..opts.epochs {
-            // Fisher–Yates shuffle of the patch order.
-            let mut order: Vec<usize> = (0..n).collect();
-            for i in (1..n).rev() {
-                order.swap(i, rng.below(i + 1));
-            }
-            let mut total = 0.0;
-            for idx in order.chunks(opts.batch_size) {
-                let batch = Batch { x: train.x.select(Axis(0), idx), y: train.y.select(Axis(0), idx) };
-                total += trainer.step(&batch)? * idx.len() as f64;
+        for e in 0..opts.epochs {
+            let (mut total, mut n) = (0.0, 0usize);
+            for batch in epoch(e)? {
+                let batch = batch?;
+                total += trainer.step(&batch)? * batch.len() as f64;
+                n += batch.len();
                 bar.inc(1);
+            }
+            if n == 0 {
+                return Err(MlError::Empty { what: "an epoch of the training set" });
             }
             history.train_loss.push(total / n as f64);
             if let Some(v) = val {
@@ -338,7 +409,7 @@ impl ConvNet {
             }
             bar.set_message(format!(
                 "epoch {} loss {:.4}{}",
-                epoch + 1,
+                e + 1,
                 total / n as f64,
                 history.val_loss.last().map(|l| format!(" val {l:.4}")).unwrap_or_default()
             ));
@@ -502,7 +573,7 @@ mod tests {
             let left = if j > 0 { x[[k, i, j - 1, 1]] } else { 0.0 };
             f32::from(x[[k, i, j, 0]] + 0.5 * left > 0.6)
         });
-        Batch::new(x, y).unwrap()
+        Batch { x, y }
     }
 
     fn small(seed: u64) -> ConvNetConfig {

@@ -1,15 +1,27 @@
-//! [`load_patches`]: the stores' features and label in memory, cut into non-overlapping
-//! patches. A stand-in for `cumulus-batches`' `BatchGenerator` + `DataLoader` (which stream the
-//! same patches out of core); kept in this one function so that swapping it is one change.
+//! The data pipeline of Part 3, as the workshop builds it with xarray, xbatcher and PyTorch:
+//!
+//! 1. [`convection_dataset`]: `open_mfdataset` of the stores, the [`FEATURES`] and the label
+//!    [`LABEL_NAME`] `= (total_precipitation > 5).astype("float32")`, every `time_stride`-th
+//!    hour (all lazy);
+//! 2. [`patch_generator`]: xbatcher's `BatchGenerator` with
+//!    `input_dims={"latitude": 16, "longitude": 16}` and `batch_dims={"time": 32}` (no
+//!    overlap: the workshop's training loaders);
+//! 3. a [`PatchDataset`] (xbatcher's `MapDataset`) with a train-set [`Normalizer`], and a
+//!    [`DataLoader`](cumulus_batches::DataLoader) over it to train the CNN
+//!    ([`ConvNet::fit_loader`](super::ConvNet::fit_loader));
+//! 4. [`collect_patches`]: every batch of a [`PatchDataset`] in memory with where each patch
+//!    came from, for the models fitted on everything at once (climatology, logistic
+//!    regression) and for scoring.
 
 use std::path::Path;
 
-use cumulus_chunked::DType;
-use ndarray::{Array3, Array4, ArrayD, Axis, Ix3, Slice};
+use cumulus_batches::dataset::MapDataset;
+use cumulus_batches::{BatchGenerator, PatchDataset, threshold_label};
+use cumulus_labeled::{Dataset, Isel};
+use ndarray::Axis;
 
-use super::batch::Batch;
+use super::Batch;
 use super::error::MlError;
-use super::window;
 
 /// The feature variables, in channel order: CAPE, CIN, K index, boundary-layer height.
 pub const FEATURES: [&str; 4] =
@@ -21,123 +33,156 @@ pub const LABEL: &str = "total_precipitation";
 /// Convection: `total_precipitation` above this many mm/hr.
 pub const LABEL_THRESHOLD: f32 = 5.0;
 
-/// Patches cut from a grid, with where each one came from (for per-pixel climatology).
+/// The name of the label variable in [`convection_dataset`] (the workshop's).
+pub const LABEL_NAME: &str = "convection_flag";
+
+/// Patches in memory, with where each one came from (for per-pixel climatology).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Patches {
     /// The features and labels.
     pub batch: Batch,
     /// The (latitude, longitude) index of each patch's first pixel in the grid.
     pub corners: Vec<(usize, usize)>,
+    /// The time index of each patch in the dataset the generator cut.
+    pub times: Vec<usize>,
     /// The grid's (latitude, longitude) size.
     pub grid: (usize, usize),
 }
 
-/// Loads [`FEATURES`] and the label ([`LABEL`] `>` [`LABEL_THRESHOLD`]) of every store in
-/// `stores` (one per year, all on the same grid), keeps every `time_stride`-th hour, and cuts
-/// each hour into non-overlapping `patch` × `patch` squares (xbatcher's
-/// `input_dims={"latitude": patch, "longitude": patch}` without overlap); pixels at the south
-/// and east edges that do not fill a square are dropped, as xbatcher does.
-///
-/// Everything is loaded into memory: use it for the small presets.
+/// Opens `stores` (one per year, on the same grid) as one dataset along `time`
+/// (`xr.open_mfdataset`), keeps every `time_stride`-th hour, and returns the [`FEATURES`] and
+/// the label [`LABEL_NAME`] (`1.0` where [`LABEL`] `>` [`LABEL_THRESHOLD`], else `0.0`).
+/// Nothing is read.
 ///
 /// # Errors
-/// [`MlError::BadArgument`] for a zero `patch` or `time_stride`, or a grid smaller than a
-/// patch; [`MlError::Empty`] with no store; [`MlError::Load`] when a store or variable cannot
-/// be read; [`MlError::Shape`] when a variable is not `(time, latitude, longitude)` or the
-/// stores' grids differ.
-pub fn load_patches<P: AsRef<Path>>(stores: &[P], patch: usize, time_stride: usize) -> Result<Patches, MlError> {
-    if patch == 0 {
-        return Err(MlError::BadArgument { argument: "patch", reason: "must be at least 1".into() });
-    }
+/// [`MlError::BadArgument`] for a zero `time_stride`; [`MlError::Empty`] with no store;
+/// [`MlError::Load`] when a store or variable cannot be opened; [`MlError::Shape`] when a
+/// variable is not `(time, latitude, longitude)`.
+pub fn convection_dataset<P: AsRef<Path> + Sync>(stores: &[P], time_stride: usize) -> Result<Dataset, MlError> {
     if time_stride == 0 {
         return Err(MlError::BadArgument { argument: "time_stride", reason: "must be at least 1".into() });
     }
     if stores.is_empty() {
         return Err(MlError::Empty { what: "the list of stores" });
     }
-    let mut xs = Vec::new();
-    let mut ys = Vec::new();
-    let mut corners = Vec::new();
-    let mut grid = None;
-    for store in stores {
-        let store = store.as_ref();
-        let ds = cumulus_store::open_zarr(store)
-            .map_err(|e| MlError::Load { variable: store.display().to_string(), source: Box::new(e) })?;
-        let mut fields = Vec::with_capacity(FEATURES.len() + 1);
-        for name in FEATURES.iter().chain([&LABEL]) {
-            fields.push(load_field(&ds, name, time_stride)?);
-        }
-        let (nt, nlat, nlon) = fields[0].dim();
-        if let Some(g) = grid
-            && g != (nlat, nlon)
-        {
+    let names = stores.iter().map(|p| p.as_ref().display().to_string()).collect::<Vec<_>>().join(", ");
+    let ds =
+        cumulus_store::open_mfdataset(stores).map_err(|e| MlError::Load { variable: names, source: Box::new(e) })?;
+    let load = |name: &str| {
+        let variable = name.to_string();
+        move |e: cumulus_labeled::LabeledError| MlError::Load { variable, source: Box::new(e) }
+    };
+    for name in FEATURES.iter().chain([&LABEL]) {
+        let da = ds.get(name).map_err(load(name))?;
+        if da.dims() != ["time", "latitude", "longitude"] {
             return Err(MlError::Shape {
-                what: "the grid of a later store",
-                expected: format!("{g:?} like the first store"),
-                got: vec![nlat, nlon],
+                what: "a feature or label variable",
+                expected: format!("{name} with dims (time, latitude, longitude), got {:?}", da.dims()),
+                got: da.shape().to_vec(),
             });
         }
-        grid = Some((nlat, nlon));
-        if nlat < patch || nlon < patch {
-            return Err(MlError::BadArgument {
-                argument: "patch",
-                reason: format!("{patch} does not fit in the {nlat} x {nlon} grid"),
-            });
-        }
-        let (pi, pj) = (nlat / patch, nlon / patch);
-        let mut x = Array4::<f32>::zeros((nt * pi * pj, patch, patch, FEATURES.len()));
-        let mut y = Array3::<f32>::zeros((nt * pi * pj, patch, patch));
-        let mut k = 0;
-        for t in 0..nt {
-            for a in 0..pi {
-                for b in 0..pj {
-                    let (i0, j0) = (a * patch, b * patch);
-                    for (c, f) in fields[..FEATURES.len()].iter().enumerate() {
-                        let src = f.index_axis(Axis(0), t);
-                        x.index_axis_mut(Axis(0), k).index_axis_move(Axis(2), c).assign(&window(
-                            &src,
-                            (i0, j0),
-                            (patch, patch),
-                        ));
-                    }
-                    let src = fields[FEATURES.len()].index_axis(Axis(0), t);
-                    let label = window(&src, (i0, j0), (patch, patch));
-                    y.index_axis_mut(Axis(0), k).assign(&label.mapv(|v| f32::from(v > LABEL_THRESHOLD)));
-                    corners.push((i0, j0));
-                    k += 1;
-                }
-            }
-        }
-        xs.push(x);
-        ys.push(y);
     }
-    let cat = |e: ndarray::ShapeError| MlError::Shape { what: "patches", expected: e.to_string(), got: vec![] };
-    let x = ndarray::concatenate(ndarray::Axis(0), &xs.iter().map(|a| a.view()).collect::<Vec<_>>()).map_err(cat)?;
-    let y = ndarray::concatenate(ndarray::Axis(0), &ys.iter().map(|a| a.view()).collect::<Vec<_>>()).map_err(cat)?;
-    Ok(Patches { batch: Batch::new(x, y)?, corners, grid: grid.unwrap_or_default() })
+    let label = threshold_label(&ds.get(LABEL).map_err(load(LABEL))?, f64::from(LABEL_THRESHOLD));
+    let ds = ds
+        .select_vars(&FEATURES)
+        .and_then(|d| d.with_var(LABEL_NAME, label.variable().clone()))
+        .map_err(load(LABEL_NAME))?;
+    // xarray's `ds[names]` keeps only the coordinates on the variables' dims (not `level`),
+    // which would otherwise become a batch dim stacked into `sample`.
+    let grid = ["time", "latitude", "longitude"];
+    let other: Vec<String> = ds
+        .coords()
+        .iter()
+        .filter(|(_, var, _)| var.dims().iter().any(|d| !grid.contains(&d.as_str())))
+        .map(|(name, _, _)| name.to_string())
+        .collect();
+    let ds = ds.drop_vars(&other.iter().map(String::as_str).collect::<Vec<_>>());
+    ds.isel([("time", Isel::Slice(None, None, time_stride as isize))]).map_err(load("time"))
 }
 
-/// One `(time, latitude, longitude)` variable as `f32`, every `stride`-th time.
-fn load_field(ds: &cumulus_labeled::Dataset, name: &str, stride: usize) -> Result<Array3<f32>, MlError> {
-    let load = |e: cumulus_labeled::LabeledError| MlError::Load { variable: name.into(), source: Box::new(e) };
-    let da = ds.get(name).map_err(load)?;
-    if da.dims() != ["time", "latitude", "longitude"] {
-        return Err(MlError::Shape {
-            what: "a feature or label variable",
-            expected: format!("{name} with dims (time, latitude, longitude), got {:?}", da.dims()),
-            got: da.shape().to_vec(),
+/// xbatcher's `BatchGenerator(ds, input_dims={"latitude": patch, "longitude": patch},
+/// batch_dims={"time": batch_time})`: each batch is `batch_time` hours of one
+/// non-overlapping `patch` × `patch` square. As in xbatcher, pixels at the south and east
+/// edges that do not fill a square are dropped, and so are the last hours when they do not
+/// fill a batch (pick a `batch_time` that divides the number of hours to keep them all).
+///
+/// # Errors
+/// [`MlError::BadArgument`] for a zero `patch` or `batch_time`, or a grid smaller than a patch.
+pub fn patch_generator(ds: &Dataset, patch: usize, batch_time: usize) -> Result<BatchGenerator, MlError> {
+    if patch == 0 {
+        return Err(MlError::BadArgument { argument: "patch", reason: "must be at least 1".into() });
+    }
+    if batch_time == 0 {
+        return Err(MlError::BadArgument { argument: "batch_time", reason: "must be at least 1".into() });
+    }
+    let size = |d: &str| ds.sizes().into_iter().find(|(x, _)| x == d).map_or(0, |(_, n)| n);
+    let (nlat, nlon) = (size("latitude"), size("longitude"));
+    if nlat < patch || nlon < patch {
+        return Err(MlError::BadArgument {
+            argument: "patch",
+            reason: format!("{patch} does not fit in the {nlat} x {nlon} grid"),
         });
     }
-    let block = da.values().map_err(load)?.into_dtype(DType::F32);
-    let a: ArrayD<f32> = block.into_array().map_err(|b| MlError::Shape {
-        what: "a loaded variable",
-        expected: format!("{name} as float32"),
-        got: b.shape().to_vec(),
-    })?;
-    let a = a.into_dimensionality::<Ix3>().map_err(|_| MlError::Shape {
-        what: "a loaded variable",
-        expected: format!("{name} with 3 dims"),
-        got: vec![],
-    })?;
-    Ok(a.slice_axis(Axis(0), Slice::new(0, None, stride as isize)).to_owned())
+    Ok(BatchGenerator::builder(ds)
+        .input_dims([("latitude", patch), ("longitude", patch)])
+        .batch_dims([("time", batch_time)])
+        .build()?)
+}
+
+/// Every item of `dataset` in memory, in order, with the corner, time and grid of each patch
+/// (read from the generator's patch layout).
+///
+/// # Errors
+/// [`MlError::Batches`] when a batch cannot be read; [`MlError::Empty`] with no batch;
+/// [`MlError::Shape`] when the generator does not slice `latitude`, `longitude` and `time`.
+pub fn collect_patches(dataset: &PatchDataset) -> Result<Patches, MlError> {
+    let bgen = dataset.generator();
+    if dataset.is_empty() {
+        return Err(MlError::Empty { what: "the patch generator" });
+    }
+    let sizes = bgen.dataset().sizes();
+    let size = |d: &str| sizes.iter().find(|(x, _)| x == d).map_or(0, |(_, n)| *n);
+    let mut xs = Vec::with_capacity(dataset.len());
+    let mut ys = Vec::with_capacity(dataset.len());
+    let (mut corners, mut times) = (Vec::new(), Vec::new());
+    for i in 0..dataset.len() {
+        let b = dataset.get(i)?;
+        let patch = &bgen.patches(i as isize)?[0];
+        let range = |d: &str| {
+            patch.iter().find(|(x, _)| x == d).map(|(_, r)| r.clone()).ok_or_else(|| MlError::Shape {
+                what: "the generator's patches",
+                expected: format!("a slice along {d}"),
+                got: vec![],
+            })
+        };
+        let (lat, lon, time) = (range("latitude")?, range("longitude")?, range("time")?);
+        if time.len() != b.len() {
+            return Err(MlError::Shape {
+                what: "a batch",
+                expected: format!("{} samples, one per hour of {time:?}", time.len()),
+                got: b.x.shape().to_vec(),
+            });
+        }
+        corners.extend(std::iter::repeat_n((lat.start, lon.start), time.len()));
+        times.extend(time);
+        xs.push(b.x);
+        ys.push(b.y);
+    }
+    let cat = |e: ndarray::ShapeError| MlError::Shape { what: "patches", expected: e.to_string(), got: vec![] };
+    let x = ndarray::concatenate(Axis(0), &xs.iter().map(|a| a.view()).collect::<Vec<_>>()).map_err(cat)?;
+    let y = ndarray::concatenate(Axis(0), &ys.iter().map(|a| a.view()).collect::<Vec<_>>()).map_err(cat)?;
+    Ok(Patches { batch: Batch { x, y }, corners, times, grid: (size("latitude"), size("longitude")) })
+}
+
+/// The whole pipeline without normalisation, in memory: [`convection_dataset`],
+/// [`patch_generator`] with batches of one hour (so that no hour is dropped: xbatcher drops
+/// a last batch shorter than `batch_dims`), a [`PatchDataset`] of [`FEATURES`] and
+/// [`LABEL_NAME`], and [`collect_patches`]. Use it for the small presets.
+///
+/// # Errors
+/// As the functions it chains.
+pub fn load_patches<P: AsRef<Path> + Sync>(stores: &[P], patch: usize, time_stride: usize) -> Result<Patches, MlError> {
+    let ds = convection_dataset(stores, time_stride)?;
+    let dataset = PatchDataset::new(patch_generator(&ds, patch, 1)?, &FEATURES, LABEL_NAME)?;
+    collect_patches(&dataset)
 }

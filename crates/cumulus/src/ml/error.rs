@@ -39,6 +39,12 @@ pub enum MlError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// Scoring failed in cumulus-skill (e.g. labels of only one class have no ROC AUC).
+    #[error("scoring: {0}")]
+    Skill(#[from] cumulus_skill::SkillError),
+    /// Building or reading batches failed in cumulus-batches.
+    #[error("batches: {0}")]
+    Batches(#[from] cumulus_batches::BatchError),
     /// The tensor library failed (a bug or out of memory, not bad input).
     #[error("tensor computation in {context}: {source}")]
     Tensor {

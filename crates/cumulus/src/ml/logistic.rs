@@ -8,7 +8,8 @@
 
 use ndarray::{Array3, ArrayView4};
 
-use super::batch::{Batch, check};
+use super::Batch;
+use super::batch::check;
 use super::error::MlError;
 
 /// How to fit a [`LogisticRegression`].
@@ -57,7 +58,7 @@ impl LogisticRegression {
     /// singular system (a constant or duplicated feature with `l2 = 0`).
     pub fn fit(train: &Batch, opts: &LogisticOptions) -> Result<LogisticRegression, MlError> {
         check(train.x.shape(), train.y.shape())?;
-        let c = train.channels();
+        let c = train.x.shape()[3];
         let x: Vec<f32> = train.x.iter().copied().collect();
         let y: Vec<f32> = train.y.iter().copied().collect();
         if y.is_empty() {
@@ -208,7 +209,7 @@ mod tests {
             let z = b0 + (0..3).map(|c| truth[c] * f64::from(x[[k, i, j, c]])).sum::<f64>();
             f32::from(uniform(&mut st) < sigmoid(z))
         });
-        let b = Batch::new(x, y).unwrap();
+        let b = Batch { x, y };
         let m = LogisticRegression::fit(&b, &LogisticOptions { pos_weight: Some(1.0), ..Default::default() }).unwrap();
         assert!((m.intercept - b0).abs() < 0.05, "intercept {}", m.intercept);
         for (got, want) in m.coef.iter().zip(truth) {
@@ -226,7 +227,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_an_error() {
-        let b = Batch::new(Array4::ones((2, 2, 2, 1)), Array3::zeros((2, 2, 2))).unwrap();
+        let b = Batch { x: Array4::ones((2, 2, 2, 1)), y: Array3::zeros((2, 2, 2)) };
         assert!(matches!(LogisticRegression::fit(&b, &LogisticOptions::default()), Err(MlError::Empty { .. })));
         let bad = LogisticOptions { pos_weight: Some(-1.0), ..Default::default() };
         assert!(matches!(LogisticRegression::fit(&b, &bad), Err(MlError::BadArgument { argument: "pos_weight", .. })));

@@ -1,8 +1,9 @@
 //! Scores of probabilistic yes/no forecasts: CSI, ETS, F1 at a threshold, and the ROC AUC.
 //!
-//! Small private versions until `cumulus-skill` lands; the formulas are xskillscore's
-//! (`threat_score`, `equit_threat_score`, `f1`-style from the contingency table, `roc`'s area).
+//! Thin wrappers over cumulus-skill (`BinaryTable`, `roc_auc_flat`, `roc_curve`) that take the
+//! models' `(n, height, width)` arrays.
 
+use cumulus_skill::{BinaryTable, roc_auc_flat, roc_curve};
 use ndarray::ArrayView3;
 
 use super::error::MlError;
@@ -41,90 +42,52 @@ fn flatten(p: ArrayView3<f32>, y: ArrayView3<f32>) -> Result<(Vec<f32>, Vec<bool
     Ok((p.iter().copied().collect(), y.iter().map(|&v| v > 0.5).collect()))
 }
 
-/// Hits, false alarms, misses, correct negatives.
-fn table(a: f64, b: f64, c: f64, d: f64) -> (f64, f64, f64) {
-    let n = a + b + c + d;
-    let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-    let csi = ratio(a, a + b + c);
-    let random = (a + b) * (a + c) / n;
-    let ets = ratio(a - random, a + b + c - random);
-    let f1 = ratio(2.0 * a, 2.0 * a + b + c);
-    (csi, ets, f1)
-}
-
 /// Scores probabilities `p` against labels `y` (1 = convection), forecasting convection where
-/// `p >= threshold`.
+/// `p >= threshold`: the contingency table is cumulus-skill's [`BinaryTable`] (xskillscore's
+/// `threat_score`, `equit_threat_score` and the F1 of its counts), the AUC is
+/// [`roc_auc_flat`] (the Mann–Whitney form of scikit-learn's `roc_auc_score`). A score whose
+/// denominator is zero is NaN, as in xskillscore.
 ///
 /// # Errors
 /// [`MlError::Shape`] when the shapes differ, [`MlError::Empty`] with no pixel,
-/// [`MlError::BadArgument`] for a non-finite probability.
+/// [`MlError::BadArgument`] for a non-finite probability, [`MlError::Skill`] when the labels
+/// hold only one class (the AUC is undefined).
 pub fn evaluate(p: ArrayView3<f32>, y: ArrayView3<f32>, threshold: f32) -> Result<Scores, MlError> {
     let (p, y) = flatten(p, y)?;
-    let (mut a, mut b, mut c, mut d) = (0.0, 0.0, 0.0, 0.0);
-    for (&pk, &yk) in p.iter().zip(&y) {
-        match (pk >= threshold, yk) {
-            (true, true) => a += 1.0,
-            (true, false) => b += 1.0,
-            (false, true) => c += 1.0,
-            (false, false) => d += 1.0,
-        }
-    }
-    let (csi, ets, f1) = table(a, b, c, d);
-    Ok(Scores { threshold, csi, ets, f1, auc: auc(&p, &y), base_rate: (a + c) / p.len() as f64 })
+    let t = BinaryTable::from_scores(&y, &p, f64::from(threshold))?;
+    let auc = roc_auc_flat(&y, &p)?;
+    Ok(Scores {
+        threshold,
+        csi: t.csi(),
+        ets: t.equit_threat_score(),
+        f1: t.f1(),
+        auc,
+        base_rate: (t.hits + t.misses) as f64 / t.total() as f64,
+    })
 }
 
 /// The threshold with the highest CSI on `(p, y)` (choose it on the training data), among the
-/// distinct values of `p`.
+/// distinct values of `p`: a walk along cumulus-skill's [`roc_curve`], where the point at
+/// threshold `t` forecasts yes for `p >= t` with `hits = tpr · P` and
+/// `false alarms = fpr · N`, so `CSI = hits / (P + false alarms)`.
 ///
 /// # Errors
 /// As [`evaluate`].
 pub fn best_threshold(p: ArrayView3<f32>, y: ArrayView3<f32>) -> Result<f32, MlError> {
     let (p, y) = flatten(p, y)?;
-    let mut order: Vec<usize> = (0..p.len()).collect();
-    order.sort_by(|&i, &j| p[j].total_cmp(&p[i]));
+    let curve = roc_curve(&y, &p)?;
     let pos = y.iter().filter(|&&v| v).count() as f64;
-    let (mut a, mut b) = (0.0, 0.0);
-    let (mut best, mut best_csi) = (f32::INFINITY, -1.0);
-    let mut k = 0;
-    while k < order.len() {
-        // Forecast yes for every pixel with p >= p[order[k]] (whole tie groups at once).
-        let t = p[order[k]];
-        while k < order.len() && p[order[k]] == t {
-            if y[order[k]] {
-                a += 1.0
-            } else {
-                b += 1.0
-            }
-            k += 1;
-        }
-        let csi = a / (pos + b).max(1.0);
-        if csi > best_csi {
-            (best, best_csi) = (t, csi);
+    let neg = y.len() as f64 - pos;
+    let mut best = (f32::INFINITY, -1.0);
+    // The first point is the +inf threshold (nothing forecast); skip it.
+    for ((&fpr, &tpr), &t) in curve.fpr.iter().zip(&curve.tpr).zip(&curve.thresholds).skip(1) {
+        let (hits, false_alarms) = ((tpr * pos).round(), (fpr * neg).round());
+        let csi = hits / (pos + false_alarms);
+        if csi > best.1 {
+            best = (t as f32, csi);
         }
     }
-    Ok(best)
-}
-
-/// The ROC AUC by the Mann–Whitney rank sum, ties sharing their mean rank; 0.5 when one class
-/// is absent.
-fn auc(p: &[f32], y: &[bool]) -> f64 {
-    let mut order: Vec<usize> = (0..p.len()).collect();
-    order.sort_by(|&i, &j| p[i].total_cmp(&p[j]));
-    let (mut rank_sum, mut k) = (0.0f64, 0usize);
-    while k < order.len() {
-        let start = k;
-        while k < order.len() && p[order[k]] == p[order[start]] {
-            k += 1;
-        }
-        let mean_rank = (start + k + 1) as f64 / 2.0; // ranks start..k are 1-based start+1..=k
-        rank_sum += mean_rank * order[start..k].iter().filter(|&&i| y[i]).count() as f64;
-    }
-    let n_pos = y.iter().filter(|&&v| v).count() as f64;
-    let n_neg = y.len() as f64 - n_pos;
-    if n_pos == 0.0 || n_neg == 0.0 {
-        return 0.5;
-    }
-    (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+    Ok(best.0)
 }
 
 #[cfg(test)]
@@ -161,5 +124,7 @@ mod tests {
         assert_eq!(t, 0.8);
         assert!(matches!(evaluate(arr(&[0.1]).view(), arr(&[1.0, 0.0]).view(), 0.5), Err(MlError::Shape { .. })));
         assert!(matches!(evaluate(arr(&[f32::NAN]).view(), arr(&[1.0]).view(), 0.5), Err(MlError::BadArgument { .. })));
+        // One class only: no ROC AUC (cumulus-skill's OneClass), not a silent 0.5.
+        assert!(matches!(evaluate(arr(&[0.3, 0.6]).view(), arr(&[0.0, 0.0]).view(), 0.5), Err(MlError::Skill(_))));
     }
 }

@@ -1,9 +1,11 @@
 //! Machine learning for Part 3 of the workshop: classify convection per pixel.
 //!
 //! The label is `total_precipitation > 5` mm/hr; the features are CAPE, CIN, the K index and
-//! the boundary-layer height ([`FEATURES`]). Patches of 16 × 16 pixels (what xbatcher cuts)
-//! come as a [`Batch`]: `x` is `(n, height, width, channel)` (channels last), `y` is
-//! `(n, height, width)` with 0 or 1.
+//! the boundary-layer height ([`FEATURES`]). Patches of 16 × 16 pixels are cut by
+//! cumulus-batches (xbatcher's `BatchGenerator`, a `PatchDataset` with a train-set
+//! `Normalizer`, PyTorch's `DataLoader`; see [`convection_dataset`] and [`patch_generator`])
+//! and come as a [`Batch`] (cumulus-batches' own): `x` is `(n, height, width, channel)`
+//! (channels last), `y` is `(n, height, width)` with 0 or 1.
 //!
 //! Three models, from simple to spatial, all trained on the CPU:
 //!
@@ -14,8 +16,8 @@
 //!   trained with weighted binary cross-entropy (`pos_weight`) and Adam (PyTorch's
 //!   `BCEWithLogitsLoss(pos_weight=...)` and `torch.optim.Adam`), built on `candle`.
 //!
-//! [`evaluate`] scores probabilities against the labels (CSI, ETS, F1 at a threshold chosen on
-//! the training data, and the ROC AUC).
+//! [`evaluate`] scores probabilities against the labels with cumulus-skill (CSI, ETS, F1 at a
+//! threshold chosen on the training data, and the ROC AUC).
 //!
 //! ## Why candle (and not burn)
 //!
@@ -43,7 +45,7 @@
 //! // 8 patches of 4 × 4 pixels: convection where the first feature is large.
 //! let x = Array4::from_shape_fn((8, 4, 4, 4), |(n, i, j, c)| ((n * 7 + i * 3 + j * 5 + c) % 11) as f32);
 //! let y = Array3::from_shape_fn((8, 4, 4), |(n, i, j)| f32::from(x[[n, i, j, 0]] > 7.0));
-//! let batch = Batch::new(x, y)?;
+//! let batch = Batch { x, y };
 //! let scaler = Standardizer::fit(&batch)?;
 //! let train = scaler.transform(&batch)?;
 //! let model = LogisticRegression::fit(&train, &Default::default())?;
@@ -62,10 +64,13 @@ mod logistic;
 mod metrics;
 mod standardize;
 
-pub use batch::Batch;
 pub use climatology::Climatology;
 pub use cnn::{ConvNet, ConvNetConfig, History, TrainOptions, Trainer};
-pub use data::{FEATURES, LABEL, LABEL_THRESHOLD, Patches, load_patches};
+pub use cumulus_batches::Batch;
+pub use data::{
+    FEATURES, LABEL, LABEL_NAME, LABEL_THRESHOLD, Patches, collect_patches, convection_dataset, load_patches,
+    patch_generator,
+};
 pub use error::MlError;
 pub use logistic::{LogisticOptions, LogisticRegression};
 pub use metrics::{Scores, best_threshold, evaluate};

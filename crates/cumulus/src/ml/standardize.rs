@@ -3,7 +3,7 @@
 
 use ndarray::{Array4, ArrayView4, Axis};
 
-use super::batch::Batch;
+use super::Batch;
 use super::error::MlError;
 
 /// Subtracts each channel's training mean and divides by its training standard deviation, so
@@ -20,9 +20,11 @@ impl Standardizer {
     /// Fits the means and standard deviations of each channel of `batch.x` over all pixels.
     ///
     /// # Errors
-    /// [`MlError::Empty`] when the batch has no pixel.
+    /// [`MlError::Empty`] when the batch has no pixel or no channel, [`MlError::Shape`] when
+    /// `y` is not `x` without its channel dim.
     pub fn fit(batch: &Batch) -> Result<Standardizer, MlError> {
-        let c = batch.channels();
+        super::batch::check(batch.x.shape(), batch.y.shape())?;
+        let c = batch.x.shape()[3];
         let flat = batch.x.view().into_shape_with_order((batch.x.len() / c, c)).map_err(|_| MlError::Shape {
             what: "x",
             expected: "a standard-layout (n, height, width, channel) array".into(),
@@ -80,7 +82,7 @@ mod tests {
     #[test]
     fn standardized_channels_have_mean_zero_and_std_one() {
         let x = Array4::from_shape_fn((3, 2, 2, 2), |(n, i, j, c)| if c == 0 { (n + i + j) as f32 } else { 5.0 });
-        let b = Batch::new(x, Array3::zeros((3, 2, 2))).unwrap();
+        let b = Batch { x, y: Array3::zeros((3, 2, 2)) };
         let s = Standardizer::fit(&b).unwrap();
         // Channel 0 holds 0,1,1,2, 1,2,2,3, 2,3,3,4: mean 2, squared deviations sum to 14.
         assert!((s.mean[0] - 2.0).abs() < 1e-6);
