@@ -103,7 +103,8 @@ impl BarChart {
         self
     }
 
-    /// Width and height in pixels (default 640 × 420; at least 200 × 150).
+    /// Width and height in pixels (default 640 × 420; at least 200 × 150). In
+    /// [`panels`](crate::panels()) the panel's cell size is used instead.
     pub fn size(mut self, width: u32, height: u32) -> BarChart {
         self.size = (width, height);
         self
@@ -119,6 +120,9 @@ pub(crate) struct Prepared {
     hi: f64,
 }
 
+/// The smallest chart that fits (width, height in pixels).
+pub(crate) const MIN_SIZE: (u32, u32) = (200, 150);
+
 impl Draw for BarChart {
     type Prepared = Prepared;
 
@@ -127,7 +131,7 @@ impl Draw for BarChart {
     }
 
     fn prepare(&self) -> Result<Prepared> {
-        output::check_size(self.size.0, self.size.1, (200, 150))?;
+        output::check_size(self.size.0, self.size.1, MIN_SIZE)?;
         if self.labels.len() != self.values.len() {
             return Err(PlotError::Argument {
                 arg: "values",

@@ -60,6 +60,17 @@ pub enum PlotError {
         /// The underlying error.
         source: cumulus_labeled::LabeledError,
     },
+    /// One panel of a multi-panel figure failed; `row` and `col` count from 0, as
+    /// matplotlib's `axes[row, col]`.
+    #[error("panel (row {row}, column {col}): {source}")]
+    Panel {
+        /// The panel's row, from 0 at the top.
+        row: usize,
+        /// The panel's column, from 0 at the left.
+        col: usize,
+        /// What went wrong in that panel.
+        source: Box<PlotError>,
+    },
     /// plotters failed to draw.
     #[error("drawing the {what}: {reason}")]
     Draw {

@@ -13,6 +13,12 @@
 //! - [`coastline`]: Natural Earth 1:50m coastlines and borders for 98–142°E, 8–42°N.
 //! - [`bar_chart`]: labelled bars (e.g. store sizes per compressor), with optional value labels.
 //! - [`line_chart`]: a 1-D array along `time` as a line with a date axis; NaN leaves gaps.
+//! - [`panels()`]: several figures in a grid, like matplotlib's `plt.subplots(rows, cols)` —
+//!   e.g. a 2 × 3 panel of maps, each with its own colormap, limits, colorbar and title, under
+//!   one figure title. Each panel is drawn at its cell's size.
+//! - [`confusion_matrix`]: a classifier's counts per (true, predicted) class as a heatmap with
+//!   the count in each cell, like scikit-learn's `ConfusionMatrixDisplay`; optionally as row
+//!   fractions (recall per class).
 //!
 //! Every figure has the same outputs: `to_svg()`, `to_png_bytes()`, `save_png(path)`,
 //! `save_svg(path)`, `save(path)` (by extension) and `evcxr_display()`, which shows it inline
@@ -42,12 +48,13 @@
 //! cumulus_plot::map(&t850).robust(true).title("850 hPa temperature")
 //! ```
 //!
-//! Not built yet: multi-panel figures and task-stream charts.
+//! Not built yet: task-stream charts.
 
 mod axis;
 pub mod bar;
 pub mod coastline;
 pub mod colormap;
+pub mod confusion;
 pub mod error;
 mod field;
 mod font;
@@ -56,12 +63,15 @@ pub mod limits;
 pub mod line;
 pub mod map;
 mod output;
+pub mod panels;
 #[cfg(test)]
 mod testutil;
 pub mod time_axis;
 
 pub use bar::{BarChart, bar_chart};
 pub use colormap::{Colormap, Rgba};
+pub use confusion::{ConfusionMatrix, confusion_matrix};
 pub use error::{PlotError, Result};
 pub use line::{LineChart, line_chart};
 pub use map::{Map, map};
+pub use panels::{Panel, Panels, panels};

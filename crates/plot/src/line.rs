@@ -95,7 +95,8 @@ impl LineChart {
         self
     }
 
-    /// Width and height in pixels (default 720 × 360; at least 300 × 150).
+    /// Width and height in pixels (default 720 × 360; at least 300 × 150). In
+    /// [`panels`](crate::panels()) the panel's cell size is used instead.
     pub fn size(mut self, width: u32, height: u32) -> LineChart {
         self.size = (width, height);
         self
@@ -118,6 +119,9 @@ fn to_hours(ns: i64) -> f64 {
     ns as f64 / NS_PER_HOUR as f64
 }
 
+/// The smallest chart that fits (width, height in pixels).
+pub(crate) const MIN_SIZE: (u32, u32) = (300, 150);
+
 impl Draw for LineChart {
     type Prepared = Prepared;
 
@@ -126,7 +130,7 @@ impl Draw for LineChart {
     }
 
     fn prepare(&self) -> Result<Prepared> {
-        output::check_size(self.size.0, self.size.1, (300, 150))?;
+        output::check_size(self.size.0, self.size.1, MIN_SIZE)?;
         let dim = self.da.dims().first().cloned().unwrap_or_default();
         let mut lines = Vec::new();
         let mut is_time = None;

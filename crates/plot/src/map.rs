@@ -65,15 +65,15 @@ pub struct Map {
 }
 
 /// The smallest figure a map fits in.
-const MIN_SIZE: (u32, u32) = (300, 200);
+pub(crate) const MIN_SIZE: (u32, u32) = (300, 200);
 const MARGIN: i32 = 12;
 const TITLE_H: i32 = 34;
 const LEFT: i32 = 58;
 const BOTTOM: i32 = 28;
-const CBAR_GAP: i32 = 18;
-const CBAR_W: i32 = 18;
-const CBAR_LABELS: i32 = 52;
-const CBAR_DESC: i32 = 26;
+pub(crate) const CBAR_GAP: i32 = 18;
+pub(crate) const CBAR_W: i32 = 18;
+pub(crate) const CBAR_LABELS: i32 = 52;
+pub(crate) const CBAR_DESC: i32 = 26;
 const RIGHT: i32 = CBAR_GAP + CBAR_W + CBAR_LABELS + CBAR_DESC;
 
 /// Where things go, in pixels.
@@ -257,7 +257,8 @@ impl Map {
         self
     }
 
-    /// The figure's width and height in pixels (default 800 × 600; at least 300 × 200).
+    /// The figure's width and height in pixels (default 800 × 600; at least 300 × 200). In
+    /// [`panels`](crate::panels()) the panel's cell size is used instead.
     ///
     /// ```
     /// # use cumulus_chunked::ChunkedArray;
@@ -419,7 +420,7 @@ impl Draw for Map {
             root.draw(&Text::new(p.title.clone(), at, style)).map_err(draw_err("title"))?;
         }
         self.draw_field(p, root)?;
-        draw_colorbar(p, root)?;
+        draw_colorbar(root, p.layout.cbar, CBAR_LABELS, p.lim, &p.cbar_label)?;
         Ok(())
     }
 }
@@ -496,12 +497,21 @@ impl Map {
     }
 }
 
-fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
-    let (cx, cy, cw, ch) = p.layout.cbar;
-    let Resolved { vmin, vmax, cmap } = p.lim;
-    let area = root.clone().shrink((cx, cy), (cw + CBAR_LABELS, ch));
+/// A vertical colorbar in the box `cbar` (left, top, width, height) of `root`, with tick
+/// labels in `labels_w` pixels to its right and `label` (if not empty) reading upwards
+/// beside them.
+pub(crate) fn draw_colorbar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    cbar: (i32, i32, i32, i32),
+    labels_w: i32,
+    lim: Resolved,
+    label: &str,
+) -> Result<()> {
+    let (cx, cy, cw, ch) = cbar;
+    let Resolved { vmin, vmax, cmap } = lim;
+    let area = root.clone().shrink((cx, cy), (cw + labels_w, ch));
     let mut chart = ChartBuilder::on(&area)
-        .set_label_area_size(LabelAreaPosition::Right, CBAR_LABELS)
+        .set_label_area_size(LabelAreaPosition::Right, labels_w)
         .build_cartesian_2d(0.0..1.0, vmin..vmax)
         .map_err(draw_err("colorbar axes"))?;
     let n = Colormap::N;
@@ -519,6 +529,8 @@ fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>
         .disable_x_mesh()
         .disable_y_mesh()
         .disable_x_axis()
+        // plotters' default is 5 % of the narrow bar: 1 pixel, which puts labels on the bar.
+        .set_tick_mark_size(LabelAreaPosition::Right, 5)
         .y_labels((ch / 40).max(3) as usize)
         .y_label_formatter(&fmt)
         .label_style((FAMILY, 13))
@@ -528,12 +540,15 @@ fn draw_colorbar<DB: DrawingBackend>(p: &Prepared, root: &DrawingArea<DB, Shift>
         .plotting_area()
         .draw(&Rectangle::new([(0.0, vmin), (1.0, vmax)], BLACK.stroke_width(1)))
         .map_err(draw_err("colorbar frame"))?;
+    if label.is_empty() {
+        return Ok(());
+    }
     // The label reads upwards, beside the tick labels, as matplotlib's colorbar label does.
     let style = TextStyle::from((FAMILY, 14).into_font())
         .transform(FontTransform::Rotate270)
         .pos(Pos::new(HPos::Center, VPos::Center));
-    let at = (cx + cw + CBAR_LABELS + CBAR_DESC / 2, cy + ch / 2);
-    root.draw(&Text::new(p.cbar_label.clone(), at, style)).map_err(draw_err("colorbar label"))?;
+    let at = (cx + cw + labels_w + CBAR_DESC / 2, cy + ch / 2);
+    root.draw(&Text::new(label.to_string(), at, style)).map_err(draw_err("colorbar label"))?;
     Ok(())
 }
 

@@ -18,3 +18,53 @@ pub(crate) fn field_da(lat: &[f64], lon: &[f64], f: impl Fn(usize, usize) -> f64
         .with_coord("longitude", Variable::from_vec("longitude", lon.to_vec()))
         .unwrap()
 }
+
+/// The value of attribute `name` in the SVG tag text `tag`.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let k = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[k..k + tag[k..].find('"')?])
+}
+
+/// An SVG `<rect>`: left, top, width, height and fill (plotters writes colours in capitals).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SvgRect {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+    pub fill: String,
+}
+
+/// Every `<rect>` of an SVG.
+pub(crate) fn svg_rects(svg: &str) -> Vec<SvgRect> {
+    svg.split("<rect")
+        .skip(1)
+        .filter_map(|t| {
+            let n = |a| attr(t, a)?.parse::<i32>().ok();
+            Some(SvgRect { x: n("x")?, y: n("y")?, w: n("width")?, h: n("height")?, fill: attr(t, "fill")?.into() })
+        })
+        .collect()
+}
+
+/// An SVG `<text>`: anchor point, fill and the text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SvgText {
+    pub x: i32,
+    pub y: i32,
+    pub fill: String,
+    pub text: String,
+}
+
+/// Every `<text>` of an SVG.
+pub(crate) fn svg_texts(svg: &str) -> Vec<SvgText> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let n = |a| attr(t, a)?.parse::<i32>().ok();
+            let open = t.find('>')?;
+            let close = t.find("</text>")?;
+            let text = t[open + 1..close].trim().to_string();
+            Some(SvgText { x: n("x")?, y: n("y")?, fill: attr(&t[..open], "fill")?.into(), text })
+        })
+        .collect()
+}
