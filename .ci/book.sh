@@ -9,6 +9,8 @@
 #   CUMULUS_BIN=target/debug/cumulus bash .ci/book.sh  # also the shown outputs
 #   CUMULUS_PART1=target/debug/examples/part1 ...      # and Part 1's output and map
 #   CUMULUS_PART2=target/debug/examples/part2 ...      # and Part 2's output and figures
+#   CUMULUS_PART3_OUTPUT=out.txt CUMULUS_PART3_FIGURES=dir # what `convection DATA 4 dir` printed
+#                                                          # and drew (it needs the ml feature)
 #
 # The books end up in book/book/<lang>/ (git-ignored). See book/README.md.
 set -euo pipefail
@@ -133,6 +135,17 @@ if [ -n "${CUMULUS_BIN:-}" ]; then
                 || check_failed "book/src/part2/$fig is not what the part2 example draws today (run it with book/src/part2 as its second argument)"
         done
         say "Part 2's output and figures checked against $CUMULUS_PART2"
+    fi
+    # Part 3: the convection example is run by .ci/run's step 4i (it needs the ml feature);
+    # what it printed and drew there must be what the book shows.
+    if [ -n "${CUMULUS_PART3_OUTPUT:-}" ]; then
+        diff -u "$BOOK/src/part3/convection-output.txt" "$CUMULUS_PART3_OUTPUT" >&2 \
+            || check_failed "book/src/part3/convection-output.txt differs from what the convection example prints (diff above)"
+        for fig in convection-loss.png convection-verification.png convection-correlation-series.png convection-confusion.png; do
+            cmp -s "$BOOK/src/part3/$fig" "$CUMULUS_PART3_FIGURES/$fig" \
+                || check_failed "book/src/part3/$fig is not what the convection example draws today (run it with DATA 4 book/src/part3)"
+        done
+        say "Part 3's output and figures checked against $CUMULUS_PART3_OUTPUT"
     fi
 else
     say "CUMULUS_BIN not set: the shown command outputs were not re-checked"

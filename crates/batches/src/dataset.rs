@@ -214,6 +214,16 @@ impl PatchDataset {
     pub fn generator(&self) -> &BatchGenerator {
         &self.bgen
     }
+
+    /// The feature variables, in channel order.
+    pub fn features(&self) -> &[String] {
+        &self.features
+    }
+
+    /// The label variable.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
 }
 
 impl MapDataset for PatchDataset {

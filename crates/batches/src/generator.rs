@@ -31,6 +31,7 @@ pub struct BatchGeneratorBuilder {
     concat_input_dims: bool,
     preload_batch: bool,
     cache_bytes: usize,
+    cover_edges: bool,
 }
 
 fn as_ref(v: &[(String, usize)]) -> Vec<(&str, usize)> {
@@ -83,6 +84,16 @@ impl BatchGeneratorBuilder {
         self
     }
 
+    /// Add, along each sliced dimension, a last patch (or batch along a batch dimension)
+    /// ending at the end when the regular ones stop short of it, so that every point is in
+    /// some patch (default false: xbatcher drops the remainder). For predicting over a whole
+    /// grid and stitching the patches back with [`Stitcher`](crate::stitch::Stitcher); see
+    /// [`BatchSchema::new_covering`].
+    pub fn cover_edges(mut self, yes: bool) -> Self {
+        self.cover_edges = yes;
+        self
+    }
+
     /// Compute the batch layout; nothing is read.
     ///
     /// # Errors
@@ -90,7 +101,8 @@ impl BatchGeneratorBuilder {
     /// longer than its dimension.
     pub fn build(self) -> Result<BatchGenerator> {
         let sizes = dim_order(&self.ds)?;
-        let schema = BatchSchema::new(
+        let schema = if self.cover_edges { BatchSchema::new_covering } else { BatchSchema::new };
+        let schema = schema(
             &sizes,
             &as_ref(&self.input_dims),
             &as_ref(&self.input_overlap),
@@ -178,6 +190,7 @@ impl BatchGenerator {
             concat_input_dims: false,
             preload_batch: true,
             cache_bytes: DEFAULT_CACHE_BYTES,
+            cover_edges: false,
         }
     }
 
@@ -310,7 +323,19 @@ impl BatchGenerator {
         sizes.iter().map(|(d, _)| d.clone()).filter(|d| !self.schema.input_dims.iter().any(|(x, _)| x == d)).collect()
     }
 
-    fn range_of(&self, patch: &Patch, dim: &str) -> Range<usize> {
+    /// The dataset's dimensions and sizes in the order the generator uses (xarray's order
+    /// for `ds[names]`: first appearance in the data variables, then the coordinates); the
+    /// stacked `sample` dimension follows it.
+    pub fn dim_sizes(&self) -> &[(String, usize)] {
+        &self.sizes
+    }
+
+    /// The length of `patch` along `dim` (the whole dimension when it does not slice it).
+    pub(crate) fn dim_len(&self, patch: &[(String, Range<usize>)], dim: &str) -> usize {
+        self.range_of(patch, dim).len()
+    }
+
+    fn range_of(&self, patch: &[(String, Range<usize>)], dim: &str) -> Range<usize> {
         patch
             .iter()
             .find(|(d, _)| d == dim)

@@ -10,6 +10,7 @@
 //! | [`window`] | reading patches through a chunk cache (dask decodes chunks again for every batch) |
 //! | [`dataset`] | a map-style dataset of `(X, y)` batches with normalisation |
 //! | [`loader`] | PyTorch's `DataLoader`: batch size, seeded shuffle, workers, prefetch |
+//! | [`stitch`] | model outputs per patch back into one labeled array (overlaps averaged) |
 //!
 //! ```
 //! use cumulus_batches::schema::gen_slices;
@@ -25,6 +26,7 @@ mod frame;
 pub mod generator;
 pub mod loader;
 pub mod schema;
+pub mod stitch;
 pub mod window;
 
 pub use dataset::{Batch, Collate, MapDataset, Normalizer, PatchDataset, threshold_label};
@@ -32,4 +34,5 @@ pub use error::{BatchError, Result};
 pub use generator::{BatchGenerator, BatchGeneratorBuilder, Tensor};
 pub use loader::DataLoader;
 pub use schema::BatchSchema;
+pub use stitch::Stitcher;
 pub use window::{CacheStats, WindowReader};

@@ -34,6 +34,31 @@ pub fn gen_slices(dim: &str, dim_size: usize, slice_size: usize, overlap: usize)
     Ok((0..dim_size).step_by(stride).filter(|s| s + slice_size <= dim_size).map(|s| s..s + slice_size).collect())
 }
 
+/// [`gen_slices`], plus one more slice ending at the last point when the others stop short of
+/// it, so that every point is in some patch (the last one overlaps its neighbour more than
+/// `overlap`). xbatcher has no such option; cumulus uses it to predict over a whole grid and
+/// stitch the patches back ([`crate::stitch`]).
+///
+/// ```
+/// use cumulus_batches::schema::{cover_slices, gen_slices};
+/// // 10 points in patches of 4: xbatcher stops at 8, the cover adds 6..10.
+/// assert_eq!(gen_slices("x", 10, 4, 0).unwrap(), vec![0..4, 4..8]);
+/// assert_eq!(cover_slices("x", 10, 4, 0).unwrap(), vec![0..4, 4..8, 6..10]);
+/// // When the patches fit exactly, nothing is added.
+/// assert_eq!(cover_slices("x", 8, 4, 0).unwrap(), vec![0..4, 4..8]);
+/// ```
+///
+/// # Errors
+/// [`BatchError::OverlapTooLarge`] when `overlap >= slice_size`.
+pub fn cover_slices(dim: &str, dim_size: usize, slice_size: usize, overlap: usize) -> Result<Vec<Range<usize>>> {
+    let mut slices = gen_slices(dim, dim_size, slice_size, overlap)?;
+    let end = slices.last().map_or(0, |r| r.end);
+    if end < dim_size && slice_size <= dim_size {
+        slices.push(dim_size - slice_size..dim_size);
+    }
+    Ok(slices)
+}
+
 /// Which patches make up each batch, for data of the given dimension sizes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchSchema {
@@ -46,6 +71,9 @@ pub struct BatchSchema {
     /// Whether the patches of a batch are concatenated along `input_batch` (xbatcher's
     /// `concat_input_dims`).
     pub concat_input_dims: bool,
+    /// Whether a last patch (or batch) aligned to the end is added along each sliced
+    /// dimension that the others do not cover ([`cover_slices`]; not in xbatcher).
+    pub cover_edges: bool,
     /// The patches of each batch, in order.
     pub selectors: Vec<Vec<Patch>>,
 }
@@ -71,6 +99,44 @@ impl BatchSchema {
         batch_dims: &[(&str, usize)],
         concat_input_dims: bool,
     ) -> Result<BatchSchema> {
+        BatchSchema::build(sizes, input_dims, input_overlap, batch_dims, concat_input_dims, false)
+    }
+
+    /// As [`BatchSchema::new`], but every point of every sliced dimension is in some patch:
+    /// along each dimension a last patch (or batch) ending at the end is added when the
+    /// others stop short of it ([`cover_slices`]). Use it to predict over a whole grid.
+    ///
+    /// ```
+    /// use cumulus_batches::BatchSchema;
+    /// let sizes = [("time".to_string(), 10), ("lat".to_string(), 30)];
+    /// let s = BatchSchema::new_covering(&sizes, &[("lat", 16)], &[], &[("time", 4)], false).unwrap();
+    /// // time batches 0..4, 4..8, 6..10; lat patches 0..16, 14..30.
+    /// assert_eq!(s.len(), 3 * 2);
+    /// assert_eq!(s.selectors[5][0], vec![("time".to_string(), 6..10), ("lat".to_string(), 14..30)]);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`BatchSchema::new`]; [`BatchError::BadArgument`] when a dimension is in both
+    /// `input_dims` and `batch_dims` with `concat_input_dims` (xbatcher's grouping for that
+    /// case counts patches on a regular grid, which the extra patches would break).
+    pub fn new_covering(
+        sizes: &[(String, usize)],
+        input_dims: &[(&str, usize)],
+        input_overlap: &[(&str, usize)],
+        batch_dims: &[(&str, usize)],
+        concat_input_dims: bool,
+    ) -> Result<BatchSchema> {
+        BatchSchema::build(sizes, input_dims, input_overlap, batch_dims, concat_input_dims, true)
+    }
+
+    fn build(
+        sizes: &[(String, usize)],
+        input_dims: &[(&str, usize)],
+        input_overlap: &[(&str, usize)],
+        batch_dims: &[(&str, usize)],
+        concat_input_dims: bool,
+        cover_edges: bool,
+    ) -> Result<BatchSchema> {
         let available = || sizes.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>();
         for (argument, list) in
             [("input_dims", input_dims), ("input_overlap", input_overlap), ("batch_dims", batch_dims)]
@@ -86,8 +152,18 @@ impl BatchSchema {
             input_overlap: owned(input_overlap),
             batch_dims: owned(batch_dims),
             concat_input_dims,
+            cover_edges,
             selectors: Vec::new(),
         };
+        let shared = schema.batch_dims.iter().find(|(d, _)| lookup(&schema.input_dims, d).is_some());
+        if let (true, true, Some((d, _))) = (cover_edges, concat_input_dims, shared) {
+            return Err(BatchError::BadArgument {
+                argument: "cover_edges",
+                reason: format!(
+                    "cannot cover the edges when {d:?} is in both input_dims and batch_dims with concat_input_dims"
+                ),
+            });
+        }
         let patches = schema.patches(sizes)?;
         schema.selectors = if !concat_input_dims {
             patches.into_iter().map(|p| vec![p]).collect()
@@ -136,7 +212,8 @@ impl BatchSchema {
             if *n > size {
                 return Err(BatchError::InputTooLarge { dim: d.clone(), input: *n, size });
             }
-            per_dim.push(gen_slices(d, size, *n, self.overlap(d))?);
+            let slices = if self.cover_edges { cover_slices } else { gen_slices };
+            per_dim.push(slices(d, size, *n, self.overlap(d))?);
         }
         let mut out: Vec<Patch> = vec![Vec::new()];
         for ((d, _), slices) in dims.iter().zip(&per_dim) {

@@ -46,7 +46,7 @@ pub use cumulus_store as store;
 /// The names the book and the notebooks use.
 pub mod prelude {
     pub use cumulus_batches::{
-        Batch, BatchGenerator, DataLoader, MapDataset, Normalizer, PatchDataset, threshold_label,
+        Batch, BatchGenerator, DataLoader, MapDataset, Normalizer, PatchDataset, Stitcher, threshold_label,
     };
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
     pub use cumulus_dashboard::{ComputeProgress, Dashboard};

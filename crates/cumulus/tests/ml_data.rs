@@ -7,7 +7,7 @@ use cumulus::batches::{DataLoader, Normalizer, PatchDataset};
 use cumulus::data_gen::{GenArgs, Preset, store_name};
 use cumulus::ml::{
     ConvNet, ConvNetConfig, FEATURES, LABEL, LABEL_NAME, MlError, TrainOptions, collect_patches, convection_dataset,
-    load_patches, patch_generator,
+    load_patches, patch_generator, predict_map, prediction_generator,
 };
 use cumulus::prelude::*;
 
@@ -79,4 +79,34 @@ fn training_through_a_data_loader_is_reproducible() {
     let a = train(3);
     assert_eq!(a, train(3));
     assert_ne!(a, train(4));
+}
+
+#[test]
+fn predictions_go_back_on_the_map_with_every_pixel_covered() {
+    let dir = tempfile::tempdir().unwrap();
+    GenArgs { quiet: true, years: Some(vec![2021]), ..GenArgs::for_preset(Preset::Tiny, dir.path()) }.run().unwrap();
+    let ds = convection_dataset(&[dir.path().join(store_name(2021))], 6).unwrap();
+    let nt = ds.get(LABEL_NAME).unwrap().size("time").unwrap();
+    // The tiny grid is 16 x 21: 8 x 8 patches overlapping by 2 start at 0, 6 and (covering
+    // the edge) 8 along latitude, at 0, 6, 12 and 13 along longitude.
+    let bgen = prediction_generator(&ds, 8, 2, 1).unwrap();
+    assert_eq!(bgen.len(), nt * 3 * 4);
+    let set = PatchDataset::new(bgen, &FEATURES, LABEL_NAME).unwrap();
+    // A "model" that answers the K index of each pixel (channel 2): the map must be the K
+    // index itself, on the label's grid, wherever patches overlap.
+    let k = predict_map(&set, "k_again", |x| Ok(x.index_axis(ndarray::Axis(3), 2).to_owned())).unwrap();
+    assert_eq!(k.name(), Some("k_again"));
+    assert_eq!(k.dims(), ["time", "latitude", "longitude"]);
+    assert_eq!(k.shape(), [nt, 16, 21]);
+    let truth = ds.get("k_index").unwrap().values().unwrap().cast(DType::F32).into_array::<f32>().unwrap();
+    let got = k.values().unwrap().cast(DType::F32).into_array::<f32>().unwrap();
+    assert_eq!(got, truth);
+    // The coordinates are the dataset's.
+    for c in ["time", "latitude", "longitude"] {
+        assert_eq!(k.coord(c).unwrap().to_vec_f64().unwrap(), ds.get(c).unwrap().to_vec_f64().unwrap(), "{c}");
+    }
+    // A model answering the wrong shape is an error that says so.
+    let e = predict_map(&set, "bad", |x| Ok(x.index_axis(ndarray::Axis(1), 0).to_owned())).unwrap_err();
+    assert!(e.to_string().contains("one value per pixel"), "{e}");
+    assert!(matches!(prediction_generator(&ds, 8, 8, 1), Err(MlError::BadArgument { argument: "overlap", .. })));
 }

@@ -109,6 +109,15 @@ pub fn convection_dataset<P: AsRef<Path> + Sync>(stores: &[P], time_stride: usiz
 /// # Errors
 /// [`MlError::BadArgument`] for a zero `patch` or `batch_time`, or a grid smaller than a patch.
 pub fn patch_generator(ds: &Dataset, patch: usize, batch_time: usize) -> Result<BatchGenerator, MlError> {
+    patch_generator_checked(ds, patch, batch_time)?;
+    Ok(BatchGenerator::builder(ds)
+        .input_dims([("latitude", patch), ("longitude", patch)])
+        .batch_dims([("time", batch_time)])
+        .build()?)
+}
+
+/// The checks of [`patch_generator`]'s arguments.
+pub(crate) fn patch_generator_checked(ds: &Dataset, patch: usize, batch_time: usize) -> Result<(), MlError> {
     if patch == 0 {
         return Err(MlError::BadArgument { argument: "patch", reason: "must be at least 1".into() });
     }
@@ -123,10 +132,7 @@ pub fn patch_generator(ds: &Dataset, patch: usize, batch_time: usize) -> Result<
             reason: format!("{patch} does not fit in the {nlat} x {nlon} grid"),
         });
     }
-    Ok(BatchGenerator::builder(ds)
-        .input_dims([("latitude", patch), ("longitude", patch)])
-        .batch_dims([("time", batch_time)])
-        .build()?)
+    Ok(())
 }
 
 /// Every item of `dataset` in memory, in order, with the corner, time and grid of each patch

@@ -62,6 +62,7 @@ mod data;
 mod error;
 mod logistic;
 mod metrics;
+mod predict;
 mod standardize;
 
 pub use climatology::Climatology;
@@ -74,6 +75,7 @@ pub use data::{
 pub use error::MlError;
 pub use logistic::{LogisticOptions, LogisticRegression};
 pub use metrics::{Scores, best_threshold, evaluate};
+pub use predict::{predict_map, prediction_generator};
 pub use standardize::Standardizer;
 
 use ndarray::{ArrayBase, ArrayView2, ArrayViewMut2, Data, DataMut, Ix2, Slice};
