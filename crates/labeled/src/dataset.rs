@@ -116,17 +116,44 @@ impl Dataset {
         })
     }
 
-    /// Keep only these data variables.
+    /// Keep only these data variables, and the coordinates that lie along their dimensions
+    /// (xarray's `ds[["a", "b"]]`: a coordinate on a dimension none of them has is dropped,
+    /// e.g. `level` when only 3-D variables are kept).
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{Dataset, Variable};
+    /// use ndarray::{ArrayD, IxDyn};
+    ///
+    /// let v = |dims: &[&str], shape: &[usize]| {
+    ///     Variable::new(dims, ChunkedArray::from_array(ArrayD::<f32>::zeros(IxDyn(shape)), shape).unwrap()).unwrap()
+    /// };
+    /// let ds = Dataset::new()
+    ///     .with_var("t", v(&["time", "level", "x"], &[2, 3, 4])).unwrap()
+    ///     .with_var("cape", v(&["time", "x"], &[2, 4])).unwrap()
+    ///     .with_coord("level", Variable::from_vec("level", vec![1000.0f64, 850.0, 500.0])).unwrap()
+    ///     .with_coord("x", Variable::from_vec("x", vec![0.0f64, 1.0, 2.0, 3.0])).unwrap();
+    /// let sub = ds.select_vars(&["cape"]).unwrap();
+    /// assert_eq!(sub.data_vars(), ["cape"]);
+    /// assert!(sub.coords().get("x").is_some() && sub.coords().get("level").is_none());
+    /// assert!(ds.select_vars(&["t"]).unwrap().coords().get("level").is_some());
+    /// ```
     ///
     /// # Errors
     /// An unknown name.
     pub fn select_vars(&self, names: &[&str]) -> Result<Dataset> {
-        let mut out = Dataset { vars: vec![], coords: self.coords.clone(), attrs: self.attrs.clone() };
+        let mut vars = Vec::with_capacity(names.len());
+        let mut dims: Vec<String> = Vec::new();
         for n in names {
             let da = self.get(n)?;
-            out.vars.push((n.to_string(), da.variable().clone()));
+            for d in da.dims() {
+                if !dims.contains(d) {
+                    dims.push(d.clone());
+                }
+            }
+            vars.push((n.to_string(), da.variable().clone()));
         }
-        Ok(out)
+        Ok(Dataset { vars, coords: self.coords.restrict(&dims), attrs: self.attrs.clone() })
     }
 
     /// Remove variables or coordinates by name (unknown names are ignored, like

@@ -83,20 +83,12 @@ pub fn convection_dataset<P: AsRef<Path> + Sync>(stores: &[P], time_stride: usiz
         }
     }
     let label = threshold_label(&ds.get(LABEL).map_err(load(LABEL))?, f64::from(LABEL_THRESHOLD));
+    // `ds[FEATURES]`, as in xarray, keeps only the coordinates on the features' dims (not
+    // `level`, which would otherwise become a batch dim stacked into `sample`).
     let ds = ds
         .select_vars(&FEATURES)
         .and_then(|d| d.with_var(LABEL_NAME, label.variable().clone()))
         .map_err(load(LABEL_NAME))?;
-    // xarray's `ds[names]` keeps only the coordinates on the variables' dims (not `level`),
-    // which would otherwise become a batch dim stacked into `sample`.
-    let grid = ["time", "latitude", "longitude"];
-    let other: Vec<String> = ds
-        .coords()
-        .iter()
-        .filter(|(_, var, _)| var.dims().iter().any(|d| !grid.contains(&d.as_str())))
-        .map(|(name, _, _)| name.to_string())
-        .collect();
-    let ds = ds.drop_vars(&other.iter().map(String::as_str).collect::<Vec<_>>());
     ds.isel([("time", Isel::Slice(None, None, time_stride as isize))]).map_err(load("time"))
 }
 
