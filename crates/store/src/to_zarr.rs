@@ -172,7 +172,10 @@ pub struct ToZarrOptions {
     /// With `Append`: write into this part of the existing arrays, given as index ranges by
     /// dimension name (xarray's `region={"time": slice(0, 24)}`).
     pub region: Option<BTreeMap<String, Range<usize>>>,
-    /// How to compute (threads, memory limit, progress subscribers).
+    /// How to compute (threads, memory limit, progress subscribers). The data are computed
+    /// and written chunk by chunk through these options, so a subscriber sees every write
+    /// task: `cumulus_dashboard::ComputeProgress` shows an indicatif bar (tasks done/total,
+    /// rate, ETA), as `cumulus convert` does, and a dashboard's `options()` show the write live.
     pub compute: ComputeOptions,
 }
 
