@@ -64,7 +64,8 @@
 //!
 //! From the command line, `cumulus demo --dashboard` (or `cumulus bench --dashboard ADDR`)
 //! prints the address and serves the page while the work runs; `--dashboard-linger SECS` keeps
-//! it up afterwards. The `dashboard` example of the `cumulus` crate runs the Part 1
+//! it up afterwards. `cumulus demo --report FILE` writes the [`performance_report`] of the
+//! demo's computes. The `dashboard` example of the `cumulus` crate runs the Part 1
 //! experiments with pauses, to watch them one by one.
 
 pub mod error;
