@@ -710,9 +710,17 @@ impl Report {
     fn binned_rects(&self, s: &mut String, rows: usize, span: f64, colours: &HashMap<&str, &'static str>) {
         let bins = (MAX_STREAM_RECTS / rows).clamp(1, PLOT_W as usize);
         let bin_w = span / bins as f64;
-        let kind_ix: HashMap<&str, usize> = self.kinds.iter().enumerate().map(|(i, k)| (k.kind.as_str(), i)).collect();
+        // The kinds of the summary, then any other kind found in the stream (a `Report` edited
+        // by hand may disagree with itself).
+        let mut names: Vec<&str> = self.kinds.iter().map(|k| k.kind.as_str()).collect();
+        for t in &self.task_stream {
+            if !names.contains(&t.kind.as_str()) {
+                names.push(&t.kind);
+            }
+        }
+        let kind_ix: HashMap<&str, usize> = names.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         // busy[row][bin][kind] seconds, count[row][bin][kind] tasks starting there.
-        let nk = self.kinds.len().max(1);
+        let nk = names.len().max(1);
         let mut busy = vec![vec![0.0f64; bins * nk]; rows];
         let mut count = vec![vec![0usize; bins * nk]; rows];
         for t in &self.task_stream {
@@ -760,12 +768,8 @@ impl Report {
                 );
                 for (j, (c, b)) in per_kind.iter().enumerate() {
                     if *c > 0 || *b > 0.0 {
-                        let _ = write!(
-                            tip,
-                            " {} ×{c} ({} busy);",
-                            self.kinds[j].kind,
-                            format_duration(Duration::from_secs_f64(*b))
-                        );
+                        let _ =
+                            write!(tip, " {} ×{c} ({} busy);", names[j], format_duration(Duration::from_secs_f64(*b)));
                     }
                 }
                 let x = LEFT + bin as f64 * bin_w / span * PLOT_W;
@@ -775,7 +779,7 @@ impl Report {
                     r#"<rect class="bin" x="{x:.2}" y="{:.1}" width="{w:.2}" height="{:.1}" fill="{}"><title>{}</title></rect>"#,
                     10.0 + row as f64 * ROW_H + 1.0,
                     ROW_H - 2.0,
-                    colours.get(self.kinds[k].kind.as_str()).copied().unwrap_or("#ccc"),
+                    colours.get(names[k]).copied().unwrap_or("#ccc"),
                     escape(&tip)
                 );
                 bin = end;

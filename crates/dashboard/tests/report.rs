@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cumulus_chunked::telemetry::Event;
 use cumulus_chunked::{ChunkedArray, ComputeOptions};
+use cumulus_dashboard::report::MAX_STREAM_RECTS;
 use cumulus_dashboard::{DashboardError, performance_report};
 
 /// Run time summed by kind, heard independently of the report.
@@ -149,5 +150,40 @@ fn titles_are_escaped() -> Result<(), Box<dyn std::error::Error>> {
     let html = report.to_html();
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
     assert_self_contained(&html);
+    Ok(())
+}
+
+#[test]
+fn big_computes_are_drawn_in_bins_and_stay_small() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("big.html");
+    let y = ChunkedArray::arange(0.0, 3000.0, 1.0, 1).sum(0)?;
+    let n = y.graph(&ComputeOptions::default())?.len();
+    assert!(n > MAX_STREAM_RECTS, "{n} tasks");
+    let (out, report) = performance_report(&path, |opts| y.compute_with(opts))?;
+    assert_eq!(out?.1.tasks, n);
+    assert_eq!((report.tasks, report.task_stream.len(), report.tasks_not_recorded), (n, n, 0));
+    let html = std::fs::read_to_string(&path)?;
+    assert_self_contained(&html);
+    assert_eq!(html.matches("<rect class=\"task\"").count(), 0);
+    let bins = html.matches("<rect class=\"bin\"").count();
+    assert!(bins > 0 && bins <= MAX_STREAM_RECTS, "{bins} bins");
+    // Every task is counted in exactly one bin's tooltip ("N tasks from ...").
+    let counted: usize =
+        html.split("<title>").skip(1).filter_map(|t| t.split(" tasks from ").next()?.parse::<usize>().ok()).sum();
+    assert_eq!(counted, n);
+    assert!(html.len() < 1_000_000, "{} bytes", html.len());
+    Ok(())
+}
+
+#[test]
+fn a_report_edited_by_hand_still_renders() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let y = ChunkedArray::arange(0.0, 3000.0, 1.0, 1).sum(0)?;
+    let (_, mut report) = performance_report(dir.path().join("e.html"), |opts| y.compute_with(opts))?;
+    report.kinds.clear();
+    report.threads = 0;
+    let html = report.to_html();
+    assert!(html.matches("<rect class=\"bin\"").count() > 0);
     Ok(())
 }
