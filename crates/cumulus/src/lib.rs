@@ -15,8 +15,9 @@
 //!   classification report), the xskillscore of cumulus.
 //! - [`batches`]: xbatcher's `BatchGenerator`, `(X, y)` datasets and a `DataLoader`.
 //! - [`bench`](mod@bench): `cumulus bench`, the peer's workloads on cumulus.
-//! - [`dashboard`]: progress bars and the live web dashboard (`Dashboard::start`,
-//!   `cumulus demo --dashboard`).
+//! - [`dashboard`]: progress bars, the live web dashboard (`Dashboard::start`,
+//!   `cumulus demo --dashboard`) and HTML performance reports (`performance_report`,
+//!   `cumulus demo --report FILE`).
 //! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
 //!   and a small CNN on candle, with their scores.
 //!

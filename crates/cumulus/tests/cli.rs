@@ -156,3 +156,54 @@ fn dashboard_flags_report_bad_input() {
     assert!(!ok);
     assert!(err.contains("--dashboard-linger"), "{err}");
 }
+
+#[test]
+fn demo_writes_a_performance_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let report = dir.path().join("report.html");
+    let (ok, out, err) = cumulus(&[
+        "demo",
+        "--preset",
+        "tiny",
+        "--quiet",
+        "--data",
+        data.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}\n{err}");
+    // "..., 18 tasks to compute, nothing read yet": the T850 mean alone.
+    let t850: usize = out
+        .lines()
+        .find_map(|l| l.split_once("\"time\"): "))
+        .and_then(|(_, rest)| rest.split(" tasks to compute").next()?.rsplit(' ').next()?.parse().ok())
+        .expect("the T850 task count");
+    let line = out.lines().find(|l| l.starts_with("performance report: ")).expect("the report line");
+    let (computes, tasks): (usize, usize) = {
+        let inner = line.rsplit_once('(').unwrap().1;
+        let mut words = inner.split(' ');
+        let c = words.next().unwrap().parse().unwrap();
+        let t = words.nth(1).unwrap().parse().unwrap();
+        (c, t)
+    };
+    assert!(computes >= 1 && tasks >= t850, "{line}");
+    let html = std::fs::read_to_string(&report).expect("the report file");
+    for bad in ["<script", "http://", "https://", "src="] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    assert!(html.contains(&format!("<th class=\"k\">Tasks</th><td>{tasks}</td>")), "{line}");
+    assert!(html.contains(&format!("<th class=\"k\">Computes</th><td>{computes}</td>")), "{line}");
+    let drawn = html.matches("<rect class=\"task\"").count();
+    assert!(
+        drawn == tasks || (tasks > 2000 && html.matches("<rect class=\"bin\"").count() <= 2000),
+        "{drawn} of {tasks}"
+    );
+
+    // An unwritable report fails at once, naming the file, before any work.
+    let bad = dir.path().join("missing").join("r.html");
+    let (ok, out, err) = cumulus(&["demo", "--data", data.to_str().unwrap(), "--report", bad.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(err.contains(bad.to_str().unwrap()), "{err}");
+    assert!(!out.contains("== Part 1"), "{out}");
+}

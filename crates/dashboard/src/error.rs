@@ -1,6 +1,7 @@
-//! [`DashboardError`]: why a dashboard could not start.
+//! [`DashboardError`]: why a dashboard could not start or a report could not be written.
 
-/// Why [`crate::Dashboard::start`] failed; each names the address it was given.
+/// Why [`crate::Dashboard::start`] failed (each names the address it was given), or why
+/// [`crate::performance_report`] could not write its file (naming the path).
 #[derive(Debug, thiserror::Error)]
 pub enum DashboardError {
     /// The address is not `HOST:PORT` (or a port), or does not resolve.
@@ -32,6 +33,14 @@ pub enum DashboardError {
     Thread {
         /// Which thread.
         what: String,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The performance report could not be written.
+    #[error("cannot write the performance report to {}: {source} (expected a writable file path in an existing directory)", path.display())]
+    Report {
+        /// The path as given.
+        path: std::path::PathBuf,
         /// The system's reason.
         source: std::io::Error,
     },

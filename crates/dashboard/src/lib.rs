@@ -9,6 +9,25 @@
 //!   bar per task coloured by its kind), **progress** of every compute by task kind, **memory**
 //!   in use against the limit, **thread utilisation** and the **task graph** of the newest
 //!   compute.
+//! - [`performance_report`]: one computation written down as a self-contained HTML file (what
+//!   Dask's `performance_report` is): summary, task stream, durations by task kind, memory over
+//!   time and the task graph, all inline SVG and CSS. The [`Report`] it returns holds the
+//!   numbers, and shows itself inline in an evcxr notebook.
+//!
+//! ```
+//! use cumulus_chunked::ChunkedArray;
+//! use cumulus_dashboard::performance_report;
+//!
+//! let x = ChunkedArray::random(&[1000, 100], &[100, 100], 7)?;
+//! let path = std::env::temp_dir().join("cumulus-dashboard-lib-report.html");
+//! // Everything computed with `opts` inside the closure is in the report.
+//! let (mean, report) = performance_report(&path, |opts| x.mean(0)?.compute_with(opts))?;
+//! let (_, stats) = mean?;
+//! assert_eq!(report.tasks, stats.tasks);
+//! println!("{} tasks in {:?}, see {}", report.tasks, report.wall_time, path.display());
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use cumulus_chunked::ChunkedArray;
@@ -45,15 +64,18 @@
 //!
 //! From the command line, `cumulus demo --dashboard` (or `cumulus bench --dashboard ADDR`)
 //! prints the address and serves the page while the work runs; `--dashboard-linger SECS` keeps
-//! it up afterwards. The `dashboard` example of the `cumulus` crate runs the Part 1
+//! it up afterwards. `cumulus demo --report FILE` writes the [`performance_report`] of the
+//! demo's computes. The `dashboard` example of the `cumulus` crate runs the Part 1
 //! experiments with pauses, to watch them one by one.
 
 pub mod error;
 pub mod http;
 pub mod progress;
+pub mod report;
 pub mod server;
 pub mod state;
 
 pub use error::DashboardError;
 pub use progress::ComputeProgress;
+pub use report::{Report, performance_report, performance_report_all};
 pub use server::{DEFAULT_ADDR, Dashboard};

@@ -72,6 +72,11 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         dashboard: DashboardArgs,
+        /// Write a performance report of the demo's computes to FILE: one self-contained HTML
+        /// page (task stream, durations by task kind, memory, task graph), as dask's
+        /// `performance_report` does.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
 }
 
@@ -127,9 +132,24 @@ fn main() -> anyhow::Result<()> {
             let report = args.run()?;
             println!("{report}");
         }
-        Command::Demo { data, preset, quiet, dashboard } => {
+        Command::Demo { data, preset, quiet, dashboard, report } => {
             let dash = dashboard.start()?;
-            demo(&data, &preset, quiet)?;
+            match &report {
+                // Computes made with default options are heard through the process-wide
+                // telemetry, hence `performance_report_all`.
+                Some(path) => {
+                    let (done, r) = cumulus::dashboard::performance_report_all(path, |_| demo(&data, &preset, quiet))?;
+                    println!(
+                        "performance report: {} ({} computes, {} tasks, {:.3} s)",
+                        path.display(),
+                        r.computes.len(),
+                        r.tasks,
+                        r.wall_time.as_secs_f64()
+                    );
+                    done?;
+                }
+                None => demo(&data, &preset, quiet)?,
+            }
             dashboard.linger(dash);
         }
         Command::Info { path } => info(&path)?,
