@@ -257,7 +257,8 @@ impl DatasetGroupBy {
     /// each variable combined with the value of its group in the same-named variable of
     /// `per_group`, which must have the group dimension. As in xarray, only the variables
     /// present in both datasets are in the result; a variable without the grouped dimension
-    /// gets it, in front.
+    /// gets it, in front. Unlike xarray, and as [`GroupBy::binary`], the result carries no
+    /// non-index group coordinate (`month`) along the grouped dimension.
     ///
     /// ```
     /// use cumulus_chunked::BinaryOp;
@@ -508,5 +509,26 @@ mod tests {
         let ab = ds.select_vars(&["a"]).unwrap().weighted(&w).mean(["time", "lat"]).unwrap();
         // (3 × (1 + 3 + 5 + 7) + 1 × (10 + 30 + 50)) / (3 × 4 + 1 × 3)
         assert!((ab.get("a").unwrap().item().unwrap() - 138.0 / 15.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn group_by_an_integer_coordinate_keeps_variable_attributes() {
+        let x = ArrayD::from_shape_vec(IxDyn(&[3, 2]), vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
+        let mut attrs = crate::Attrs::new();
+        attrs.insert("units".into(), "K".into());
+        let var = Variable::new(&["m", "x"], ChunkedArray::from_array(x, &[3, 2]).unwrap()).unwrap().with_attrs(attrs);
+        let ds = Dataset::new()
+            .with_coord("m", Variable::from_vec("m", vec![2_i64, 1, 2]))
+            .unwrap()
+            .with_var("a", var)
+            .unwrap();
+        let s = ds.groupby("m").unwrap().sum().unwrap();
+        let a = s.get("a").unwrap();
+        assert_eq!(a.dims(), ["m", "x"]);
+        // Group 1: row 1; group 2: rows 0 + 2 (as xarray: [[2, 3], [4, 6]]).
+        assert_eq!(a.to_vec_f64().unwrap(), vec![2.0, 3.0, 4.0, 6.0]);
+        assert_eq!(a.attrs()["units"], "K");
+        let g = ds.groupby("m").unwrap();
+        assert_eq!(g.sub(&g.mean().unwrap()).unwrap().get("a").unwrap().attrs()["units"], "K");
     }
 }
