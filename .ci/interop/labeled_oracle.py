@@ -31,6 +31,27 @@ def series():
     return xr.DataArray(x, dims=("time", "latitude"), coords={"time": times, "latitude": LATS}, name="x")
 
 
+def dataset(x):
+    """x beside y = 5 cos(2πk/1461) + j (no NaN), z = 1 + j along latitude, s = (k mod 7) / 2 along time."""
+    k = np.arange(x.sizes["time"])[:, None]
+    j = np.arange(len(LATS))[None, :]
+    y = 5.0 * np.cos(2.0 * np.pi * k / 1461.0) + j
+    return xr.Dataset(
+        {
+            "x": x,
+            "y": (("time", "latitude"), y),
+            "z": ("latitude", [1.0, 2.0, 3.0]),
+            "s": ("time", (np.arange(x.sizes["time"]) % 7) / 2.0),
+        }
+    )
+
+
+def dump_ds(out, name, ds):
+    out[f"{name}/vars"] = list(ds.data_vars)
+    for v in ds.data_vars:
+        out[f"{name}/{v}"] = dump(ds[v])
+
+
 def dump(da):
     coords = {}
     for d in da.dims:
@@ -92,6 +113,16 @@ def expected():
     out["std_time"] = dump(x.std("time"))
     out["dropna_time_any"] = dump(x.dropna("time"))
     out["dropna_time_all"] = dump(x.dropna("time", how="all"))
+    ds = dataset(x)
+    clim = ds.groupby("time.month").mean()
+    dump_ds(out, "ds_groupby_month_mean", clim)
+    dump_ds(out, "ds_groupby_season_sum", ds.groupby("time.season").sum())
+    dump_ds(out, "ds_groupby_season_count", ds.groupby("time.season").count())
+    dump_ds(out, "ds_groupby_month_std", ds.groupby("time.month").std())
+    dump_ds(out, "ds_groupby_month_anomaly", (ds.groupby("time.month") - clim).drop_vars("month"))
+    dump_ds(out, "ds_weighted_mean_all", ds[["x", "y"]].weighted(w).mean(["time", "latitude"]))
+    dump_ds(out, "ds_weighted_mean_latitude", ds.weighted(w).mean("latitude"))
+    dump_ds(out, "ds_weighted_sum_latitude", ds.weighted(w).sum("latitude"))
     return out
 
 

@@ -42,6 +42,38 @@ fn series() -> Result<DataArray, LabeledError> {
         .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))
 }
 
+/// `y[k, j] = 5 cos(2π k / 1461) + j` (no NaN) beside `x`, `z[j] = 1 + j` along latitude only
+/// and `s[k] = (k mod 7) / 2` along time only.
+fn dataset(x: &DataArray) -> Result<Dataset, LabeledError> {
+    let n = x.shape()[0];
+    let y = ArrayD::from_shape_fn(IxDyn(&[n, LATS.len()]), |i| {
+        5.0 * (2.0 * std::f64::consts::PI * i[0] as f64 / 1461.0).cos() + i[1] as f64
+    });
+    let s: Vec<f64> = (0..n).map(|k| (k % 7) as f64 / 2.0).collect();
+    Dataset::new()
+        .with_coord(
+            "time",
+            x.coords()
+                .get("time")
+                .cloned()
+                .ok_or(LabeledError::NoVariable { name: "time".into(), available: vec![] })?,
+        )?
+        .with_coord("latitude", Variable::from_vec("latitude", LATS.to_vec()))?
+        .with_var("x", x.variable().clone())?
+        .with_var("y", Variable::new(&["time", "latitude"], ChunkedArray::from_array(y, &[500, 3])?)?)?
+        .with_var("z", Variable::from_vec("latitude", vec![1.0, 2.0, 3.0]))?
+        .with_var("s", Variable::from_vec("time", s))
+}
+
+/// Every data variable of a dataset, as `name/var`, and the list of names as `name/vars`.
+fn dump_ds(put: &mut impl FnMut(&str, Value), name: &str, ds: &Dataset) -> Result<(), LabeledError> {
+    put(&format!("{name}/vars"), json!(ds.data_vars()));
+    for v in ds.data_vars() {
+        put(&format!("{name}/{v}"), dump(&ds.get(v)?)?);
+    }
+    Ok(())
+}
+
 /// Dimensions, shape, values and the labels of every dimension coordinate.
 fn dump(da: &DataArray) -> Result<Value, LabeledError> {
     let mut coords = Map::new();
@@ -141,6 +173,21 @@ fn main() -> Result<(), LabeledError> {
     put("std_time", dump(&x.std("time")?)?);
     put("dropna_time_any", dump(&x.dropna("time", How::Any)?)?);
     put("dropna_time_all", dump(&x.dropna("time", How::All)?)?);
+
+    // 9. Dataset groupby (variables with NaN, without NaN, without the grouped dimension),
+    //    the anomaly from the climatology, and weighted means of a Dataset.
+    let ds = dataset(&x)?;
+    let by_month = ds.groupby("time.month")?;
+    let clim = by_month.mean()?;
+    dump_ds(&mut put, "ds_groupby_month_mean", &clim)?;
+    dump_ds(&mut put, "ds_groupby_season_sum", &ds.groupby("time.season")?.sum()?)?;
+    dump_ds(&mut put, "ds_groupby_season_count", &ds.groupby("time.season")?.count()?)?;
+    dump_ds(&mut put, "ds_groupby_month_std", &by_month.std()?)?;
+    dump_ds(&mut put, "ds_groupby_month_anomaly", &by_month.sub(&clim)?)?;
+    let xy = ds.select_vars(&["x", "y"])?;
+    dump_ds(&mut put, "ds_weighted_mean_all", &xy.weighted(&w).mean(["time", "latitude"])?)?;
+    dump_ds(&mut put, "ds_weighted_mean_latitude", &ds.weighted(&w).mean("latitude")?)?;
+    dump_ds(&mut put, "ds_weighted_sum_latitude", &ds.weighted(&w).sum("latitude")?)?;
 
     println!("{}", Value::Object(out));
     Ok(())

@@ -1278,6 +1278,11 @@ impl GroupBy {
     /// # Errors
     /// When `per_group` lacks the group dimension or a group.
     pub fn binary(&self, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
+        self.obj.binary(op, &self.spread(per_group)?)
+    }
+
+    /// `per_group`'s value of every element's group, along the grouped dimension.
+    fn spread(&self, per_group: &DataArray) -> Result<DataArray> {
         let gidx = per_group.index(&self.group)?;
         let find = |k: i64| -> Option<usize> {
             match (&self.names, gidx.values()) {
@@ -1306,7 +1311,47 @@ impl GroupBy {
             let idx = self.obj.coords.index(&self.dim).cloned();
             spread.coords.insert_with_index(&self.dim, c.clone(), idx);
         }
-        self.obj.binary(op, &spread)
+        Ok(spread)
+    }
+
+    /// For a Dataset groupby: the result of a reduction for a variable that lacks the grouped
+    /// dimension, as xarray gives it: repeated for every group along a leading group
+    /// dimension, unchanged for sum, mean, min and max, reduced over no values otherwise
+    /// (count: 1 where not NaN; std and var: 0). `self` groups the dimension coordinate.
+    pub(crate) fn reduce_other(&self, other: &DataArray, op: ReduceOp, skipna: Option<bool>) -> Result<DataArray> {
+        let other =
+            DataArray { name: other.name.clone(), var: other.var.clone(), coords: other.coords.restrict(other.dims()) };
+        let r = if matches!(op, ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max) {
+            other.clone()
+        } else {
+            const ONE: &str = "__cumulus_one__";
+            other.expand_dims(ONE)?.reduce(op, ONE, skipna)?
+        };
+        let n = self.unique.len();
+        let (cvar, cidx) = self.group_coord();
+        let mut coords = Coords::new();
+        coords.insert_with_index(&self.group, cvar, Some(cidx));
+        let zeros = ChunkedArray::full(&[n], &[n.max(1)], 0.0, r.dtype())?;
+        let zeros =
+            DataArray { name: None, var: Variable::from_parts(vec![self.group.clone()], zeros, Attrs::new())?, coords };
+        let mut out = zeros.binary(BinaryOp::Add, &r)?;
+        out.name = other.name.clone();
+        Ok(out)
+    }
+
+    /// For a Dataset groupby: `other op per_group` for a variable that lacks the grouped
+    /// dimension; the result gets the grouped dimension in front, as in xarray.
+    pub(crate) fn binary_other(&self, other: &DataArray, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
+        let mut out = other.binary(op, &self.spread(per_group)?)?;
+        out.name = other.name.clone();
+        let mut order: Vec<&str> = vec![self.dim.as_str()];
+        order.extend(out.dims().iter().map(String::as_str).filter(|d| *d != self.dim));
+        out.transpose(&order)
+    }
+
+    /// The grouped dimension (`"time"` for `"time.month"`).
+    pub(crate) fn dim(&self) -> &str {
+        &self.dim
     }
 }
 

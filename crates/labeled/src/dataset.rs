@@ -238,18 +238,24 @@ impl Dataset {
     /// # Errors
     /// The first error of `f`.
     pub fn map(&self, f: impl Fn(&DataArray) -> Result<DataArray>) -> Result<Dataset> {
-        let mut out = Dataset { vars: vec![], coords: Coords::new(), attrs: self.attrs.clone() };
+        let results =
+            self.data_vars().into_iter().map(|n| Ok((n.to_string(), f(&self.get(n)?)?))).collect::<Result<Vec<_>>>()?;
+        Ok(Dataset::from_arrays(results, self.attrs.clone()))
+    }
+
+    /// A dataset of these named arrays, with the union of their coordinates.
+    pub(crate) fn from_arrays(arrays: Vec<(String, DataArray)>, attrs: Attrs) -> Dataset {
+        let mut out = Dataset { vars: vec![], coords: Coords::new(), attrs };
         let mut coords: Option<Coords> = None;
-        for n in self.data_vars() {
-            let r = f(&self.get(n)?)?;
+        for (n, r) in arrays {
             coords = Some(match coords {
                 None => r.coords().clone(),
                 Some(c) => c.union(r.coords()),
             });
-            out.vars.push((n.to_string(), r.variable().clone()));
+            out.vars.push((n, r.variable().clone()));
         }
         out.coords = coords.unwrap_or_default();
-        Ok(out)
+        out
     }
 
     /// Reduce every data variable that has all of `dims` (others are dropped, as xarray does
