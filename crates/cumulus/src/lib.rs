@@ -50,7 +50,7 @@ pub mod prelude {
         Batch, BatchGenerator, DataLoader, MapDataset, Normalizer, PatchDataset, Stitcher, threshold_label,
     };
     pub use cumulus_chunked::{ChunkedArray, Chunks, ComputeOptions, DType, ReduceOp};
-    pub use cumulus_dashboard::{ComputeProgress, Dashboard};
+    pub use cumulus_dashboard::{ComputeProgress, Dashboard, performance_report};
     pub use cumulus_data_gen::{GenConfig, Preset, generate, store_name};
     pub use cumulus_labeled::{DataArray, Dataset, Dims, Isel, Selector, Variable, nearest, nearest_within, slice};
     pub use cumulus_plot::{Colormap, bar_chart, line_chart, map};

@@ -191,7 +191,8 @@ fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
     println!();
     part1(data, &cfg, quiet)?;
     println!();
-    println!("(the ML pipeline joins this demo as it lands)");
+    println!("Part 3, the ML pipeline (train, predict back on the map, verify), is the convection example:");
+    println!("  cargo run -p cumulus --features ml --example convection -- data/convection 4");
     Ok(())
 }
 
