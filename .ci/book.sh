@@ -6,6 +6,7 @@
 # shows still match what the command prints.
 #
 #   bash .ci/book.sh                                   # tools, builds, catalog, links
+#   bash .ci/book.sh --tools-only                      # only install the tools
 #   CUMULUS_BIN=target/debug/cumulus bash .ci/book.sh  # also the shown outputs
 #   CUMULUS_PART1=target/debug/examples/part1 ...      # and Part 1's output and map
 #   CUMULUS_PART2=target/debug/examples/part2 ...      # and Part 2's output and figures
@@ -48,6 +49,7 @@ install_tool mdbook "$MDBOOK_VERSION" --no-default-features --features search
 install_tool mdbook-i18n-helpers "$I18N_VERSION"
 export PATH="$TOOLS/bin:$PATH"
 say "$(mdbook --version), mdbook-i18n-helpers $I18N_VERSION"
+if [ "${1:-}" = --tools-only ]; then exit 0; fi
 
 # 2. Builds. mdbook reports missing includes and similar problems as WARN or ERROR lines and
 # may still exit 0, so any such line fails the check.

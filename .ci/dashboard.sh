@@ -45,6 +45,7 @@ if [ ! -x "$VENV/bin/python" ] || [ ! -f "$VENV/.complete" ]; then
     timeout 600 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
     touch "$VENV/.complete"
 fi
+if [ "${1:-}" = --install-only ]; then exit 0; fi
 
 cargo build --quiet -p cumulus --bin cumulus --example dashboard
 CUMULUS="$CARGO_TARGET_DIR/debug/cumulus"

@@ -6,6 +6,7 @@
 #   bash .ci/notebooks.sh            # execute copies in a temporary folder, check them
 #   bash .ci/notebooks.sh --update   # the same, then copy the executed notebooks back into
 #                                    # notebooks/ (to commit their outputs)
+#   bash .ci/notebooks.sh --install-only   # only install the kernel and the Jupyter client
 #
 # The committed notebooks are only written with --update. Without it the class data is
 # generated into $WORK (so every run also runs the generation cells); with it, into data/tiny
@@ -22,6 +23,8 @@ CACHE=${CACHE:-${CUMULUS_CACHE:-$HOME/.cache/cumulus}}
 EVCXR_VERSION=0.22.0
 update=no
 if [ "${1:-}" = --update ]; then update=yes; fi
+install_only=no
+if [ "${1:-}" = --install-only ]; then install_only=yes; fi
 if [ -z "${WORK:-}" ]; then
     WORK=$(mktemp -d)
     trap 'rm -rf "$WORK"' EXIT
@@ -50,6 +53,7 @@ fi
 export JUPYTER_PATH="$VENV/share/jupyter"
 evcxr_jupyter --install > /dev/null
 "$VENV/bin/jupyter" kernelspec list | grep -q '^ *rust ' || { echo "the rust kernel is not registered"; exit 1; }
+if [ $install_only = yes ]; then echo "installed: $(evcxr_jupyter --version 2>/dev/null || echo evcxr_jupyter) ($((SECONDS - t0)) s)"; exit 0; fi
 
 # A persistent build folder, used by one kernel at a time; no personal evcxr settings.
 export EVCXR_TMPDIR="$CACHE/evcxr-build"
