@@ -150,7 +150,8 @@ impl Normalizer {
     }
 }
 
-fn feature(ds: &Dataset, name: &str) -> Result<DataArray> {
+/// Data variable `name` of `ds`, or [`BatchError::NoVariable`] listing the data variables.
+pub(crate) fn feature(ds: &Dataset, name: &str) -> Result<DataArray> {
     if !ds.data_vars().contains(&name) {
         return Err(BatchError::NoVariable {
             name: name.to_string(),

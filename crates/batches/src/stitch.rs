@@ -44,6 +44,7 @@ use cumulus_chunked::ChunkedArray;
 use cumulus_labeled::{DataArray, Variable};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
+use crate::dataset::feature;
 use crate::error::{BatchError, Result};
 use crate::generator::BatchGenerator;
 
@@ -75,14 +76,7 @@ impl Stitcher {
     /// # Errors
     /// [`BatchError::NoVariable`] when the dataset has no such variable.
     pub fn for_generator(bgen: &BatchGenerator, like: &str, name: &str) -> Result<Stitcher> {
-        let ds = bgen.dataset();
-        if !ds.data_vars().contains(&like) {
-            return Err(BatchError::NoVariable {
-                name: like.to_string(),
-                available: ds.data_vars().iter().map(|s| s.to_string()).collect(),
-            });
-        }
-        Ok(Stitcher::new(&ds.get(like)?, name))
+        Ok(Stitcher::new(&feature(bgen.dataset(), like)?, name))
     }
 
     /// The dimensions of the result.
