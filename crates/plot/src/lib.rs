@@ -9,13 +9,18 @@
 //!   from the name and the selected level and time; limits from the data (or the 2nd–98th
 //!   percentiles with `robust`) or set by hand. Out as SVG, PNG (text in the embedded DejaVu
 //!   Sans, no system fonts needed), files, or inline in a Jupyter notebook with evcxr.
+//!   Optional overlays: contour lines ([`Map::contours`], by marching squares — see
+//!   [`contour`]) and wind arrows from u/v with a reference arrow ([`Map::quiver`] — see
+//!   [`quiver`]).
 //! - [`Colormap`]: matplotlib's `viridis`, `turbo` and `RdBu_r`, giving matplotlib's colours.
 //! - [`coastline`]: Natural Earth 1:50m coastlines and borders for 98–142°E, 8–42°N.
 //! - [`bar_chart`]: labelled bars (e.g. store sizes per compressor), with optional value labels.
-//! - [`line_chart`]: a 1-D array along `time` as a line with a date axis; NaN leaves gaps.
+//! - [`line_chart`]: a 1-D array along `time` as a line with a date axis; NaN leaves gaps;
+//!   optionally a log value axis ([`LineChart::log_y`]).
 //! - [`panels()`]: several figures in a grid, like matplotlib's `plt.subplots(rows, cols)` —
 //!   e.g. a 2 × 3 panel of maps, each with its own colormap, limits, colorbar and title, under
-//!   one figure title. Each panel is drawn at its cell's size.
+//!   one figure title. Each panel is drawn at its cell's size; maps can share one colour
+//!   scale and colorbar ([`Panels::shared_colorbar`]).
 //! - [`confusion_matrix`]: a classifier's counts per (true, predicted) class as a heatmap with
 //!   the count in each cell, like scikit-learn's `ConfusionMatrixDisplay`; optionally as row
 //!   fractions (recall per class).
@@ -55,6 +60,7 @@ pub mod bar;
 pub mod coastline;
 pub mod colormap;
 pub mod confusion;
+pub mod contour;
 pub mod error;
 mod field;
 mod font;
@@ -64,6 +70,7 @@ pub mod line;
 pub mod map;
 mod output;
 pub mod panels;
+pub mod quiver;
 #[cfg(test)]
 mod testutil;
 pub mod time_axis;

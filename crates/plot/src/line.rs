@@ -20,6 +20,7 @@
 use cumulus_labeled::time::NS_PER_HOUR;
 use cumulus_labeled::{DataArray, IndexValues};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 
 use crate::axis::LabeledAxis;
@@ -44,6 +45,7 @@ pub fn line_chart(da: &DataArray) -> LineChart {
         ylabel: None,
         color: C0,
         size: (720, 360),
+        log_y: false,
     }
 }
 
@@ -60,6 +62,7 @@ pub struct LineChart {
     ylabel: Option<String>,
     color: Rgba,
     size: (u32, u32),
+    log_y: bool,
 }
 
 impl LineChart {
@@ -95,6 +98,30 @@ impl LineChart {
         self
     }
 
+    /// A logarithmic value axis (matplotlib's `ax.set_yscale("log")`), with ticks at powers of
+    /// ten (and at 2 and 5 times them when the range spans less than a decade). Every value
+    /// must be positive or NaN.
+    ///
+    /// ```
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_plot::line_chart;
+    /// let along_epoch = |name: &str, v: Vec<f64>| {
+    ///     let n = v.len() as i64;
+    ///     DataArray::new(name, Variable::from_vec("epoch", v))
+    ///         .with_coord("epoch", Variable::from_vec("epoch", (1..=n).collect::<Vec<_>>())).unwrap()
+    /// };
+    /// let loss = along_epoch("loss", vec![2.0, 0.3, 0.04, 0.009]);
+    /// let svg = line_chart(&loss).log_y().to_svg().unwrap();
+    /// assert!(svg.contains(">\n0.01\n<") && svg.contains(">\n0.1\n<") && svg.contains(">\n1\n<"));
+    /// // Zero has no logarithm: the error names the series.
+    /// let e = line_chart(&along_epoch("error", vec![1.0, 0.0])).log_y().to_svg().unwrap_err();
+    /// assert!(e.to_string().contains("\"error\" has 0 at epoch 2"), "{e}");
+    /// ```
+    pub fn log_y(mut self) -> LineChart {
+        self.log_y = true;
+        self
+    }
+
     /// Width and height in pixels (default 720 × 360; at least 300 × 150). In
     /// [`panels`](crate::panels()) the panel's cell size is used instead.
     pub fn size(mut self, width: u32, height: u32) -> LineChart {
@@ -113,6 +140,8 @@ pub(crate) struct Prepared {
     y: (f64, f64),
     ticks: Vec<(f64, String)>,
     title: String,
+    /// With a log axis: values and `y` are log10 of the data, with these ticks.
+    y_ticks: Option<Vec<(f64, String)>>,
 }
 
 fn to_hours(ns: i64) -> f64 {
@@ -162,7 +191,21 @@ impl Draw for LineChart {
             if xs.is_empty() {
                 return Err(bad("expected at least one value, got none"));
             }
-            let values = da.to_vec_f64().map_err(|source| PlotError::Compute { name: display_name(da), source })?;
+            let mut values = da.to_vec_f64().map_err(|source| PlotError::Compute { name: display_name(da), source })?;
+            if self.log_y {
+                if let Some(k) = values.iter().position(|v| *v <= 0.0 || *v == f64::INFINITY) {
+                    let at = index.label_string(k);
+                    return Err(PlotError::Argument {
+                        arg: "log_y",
+                        reason: format!(
+                            "a log axis needs positive values, but {} has {} at {dim} {at}",
+                            display_name(da),
+                            values[k]
+                        ),
+                    });
+                }
+                values.iter_mut().for_each(|v| *v = v.log10());
+            }
             lines.push((xs, values, da.name().map_or_else(|| display_name(da), str::to_owned)));
         }
         let finite = lines.iter().flat_map(|l| l.1.iter().copied()).filter(|v| v.is_finite());
@@ -181,7 +224,9 @@ impl Draw for LineChart {
             number_ticks(x.0, x.1, max_ticks)
         };
         let title = self.title.clone().unwrap_or_else(|| labels::default_title(&self.da));
-        Ok(Prepared { lines, x, y: padded(min, max, false), ticks, title })
+        let y = padded(min, max, false);
+        let y_ticks = self.log_y.then(|| log_ticks(y.0, y.1, (self.size.1 / 40).max(2) as usize));
+        Ok(Prepared { lines, x, y, ticks, title, y_ticks })
     }
 
     fn draw<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -192,13 +237,34 @@ impl Draw for LineChart {
             builder.caption(&p.title, (FAMILY, 18));
         }
         let x = LabeledAxis::new(p.x.0..p.x.1, p.ticks.clone());
-        let mut chart = builder.build_cartesian_2d(x, p.y.0..p.y.1).map_err(draw_err("line chart axes"))?;
-        let range = p.y.1 - p.y.0;
-        let value = |y: &f64| value_label(*y, range);
+        match &p.y_ticks {
+            None => {
+                let mut chart = builder.build_cartesian_2d(x, p.y.0..p.y.1).map_err(draw_err("line chart axes"))?;
+                let range = p.y.1 - p.y.0;
+                self.draw_on(p, &mut chart, &|y: &f64| value_label(*y, range))
+            }
+            Some(ticks) => {
+                let y = LabeledAxis::new(p.y.0..p.y.1, ticks.clone());
+                let mut chart = builder.build_cartesian_2d(x, y).map_err(draw_err("line chart axes"))?;
+                let label = |y: &f64| ticks.iter().find(|t| t.0 == *y).map(|t| t.1.clone()).unwrap_or_default();
+                self.draw_on(p, &mut chart, &label)
+            }
+        }
+    }
+}
+
+impl LineChart {
+    /// Ticks, labels, lines and legend on axes built for a linear or a log value axis.
+    fn draw_on<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(
+        &self,
+        p: &Prepared,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<LabeledAxis, Y>>,
+        y_label: &dyn Fn(&f64) -> String,
+    ) -> Result<()> {
         let ylabel = self.ylabel.clone().unwrap_or_else(|| labels::colorbar_label(&self.da));
         chart
             .configure_mesh()
-            .y_label_formatter(&value)
+            .y_label_formatter(y_label)
             .light_line_style(TRANSPARENT)
             .bold_line_style(BLACK.mix(0.15))
             .label_style((FAMILY, 13))
@@ -240,6 +306,43 @@ impl Draw for LineChart {
                 .map_err(draw_err("legend"))?;
         }
         Ok(())
+    }
+}
+
+/// Ticks of a log axis over `lo..hi` (log10 of the values): at powers of ten, every n-th
+/// decade so that at most about `max` remain; at 1, 2 and 5 times them when that gives fewer
+/// than 3 ticks; at 1 … 9 times them when that still does. Labels are the values.
+fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    let (first, last) = (lo.floor() as i32, hi.ceil() as i32);
+    let inside = |m: &[f64], every: i32| -> Vec<(f64, String)> {
+        (first..=last)
+            .filter(|e| e.rem_euclid(every) == 0)
+            .flat_map(|e| m.iter().map(move |&k| (e, k)))
+            .map(|(e, k)| (e, k, (k.log10() + f64::from(e))))
+            .filter(|&(_, _, y)| y >= lo - 1e-12 && y <= hi + 1e-12)
+            .map(|(e, k, y)| (y, log_label(k, e)))
+            .collect()
+    };
+    let decades = (last - first + 1).max(1);
+    let every = ((decades as usize).div_ceil(max.max(1))).max(1) as i32;
+    let ticks = inside(&[1.0], every);
+    if ticks.len() >= 3 || every > 1 {
+        return ticks;
+    }
+    let ticks = inside(&[1.0, 2.0, 5.0], 1);
+    if ticks.len() >= 3 {
+        return ticks;
+    }
+    inside(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 1)
+}
+
+/// `k × 10^e` as a tick label: plain from 0.0001 to 100000 (`0.02`, `500`), else `2e-7`.
+fn log_label(k: f64, e: i32) -> String {
+    if (-4..=5).contains(&e) {
+        let decimals = (-e).max(0) as usize;
+        format!("{:.decimals$}", k * 10f64.powi(e))
+    } else {
+        format!("{k}e{e}")
     }
 }
 
@@ -375,6 +478,56 @@ mod tests {
         assert_eq!(svg.matches(&text("train")).count(), 1, "the legend names the train line");
         let e = line_chart(&series(vec![1.0, 2.0])).add_line(&along("loss", vec![1.0, 2.0])).to_svg().unwrap_err();
         assert!(e.to_string().contains("1-D arrays along one dim"), "{e}");
+    }
+
+    #[test]
+    fn log_axis_places_values_by_their_logarithm() {
+        // 1, 10, 100, 1000: equal steps up the picture on a log axis.
+        let chart = line_chart(&series(vec![1.0, 10.0, 100.0, 1000.0])).log_y();
+        let p = chart.prepare().unwrap();
+        assert_eq!(p.lines[0].1, vec![0.0, 1.0, 2.0, 3.0]);
+        let ticks: Vec<&str> = p.y_ticks.as_ref().unwrap().iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(ticks, vec!["1", "10", "100", "1000"]);
+        let svg = chart.to_svg().unwrap();
+        let l = &polylines(&svg, "#1F77B4")[0];
+        let steps: Vec<i32> = l.windows(2).map(|w| w[0].1 - w[1].1).collect();
+        assert!(steps.iter().all(|s| *s > 0 && (s - steps[0]).abs() <= 1), "{steps:?}");
+        for t in ticks {
+            assert!(svg.contains(&format!(">\n{t}\n</text>")), "tick {t}");
+        }
+        // The linear chart of the same data is not evenly stepped.
+        let lin = polylines(&line_chart(&series(vec![1.0, 10.0, 100.0, 1000.0])).to_svg().unwrap(), "#1F77B4");
+        assert!(lin[0][1].1 - lin[0][2].1 < lin[0][2].1 - lin[0][3].1);
+    }
+
+    #[test]
+    fn log_ticks_follow_the_range() {
+        let labels = |lo: f64, hi: f64, max| log_ticks(lo, hi, max).into_iter().map(|t| t.1).collect::<Vec<_>>();
+        assert_eq!(labels(-2.1, 0.1, 8), vec!["0.01", "0.1", "1"]);
+        // Less than a decade: 1, 2 and 5 times powers of ten.
+        assert_eq!(labels(0.0, 1.5, 8), vec!["1", "2", "5", "10", "20"]);
+        // Within one decade: every multiple.
+        assert_eq!(labels(0.2, 0.6, 8), vec!["2", "3"]);
+        // 21 decades, at most 5 ticks: every 5th decade.
+        assert_eq!(labels(-10.0, 10.0, 5), vec!["1e-10", "1e-5", "1", "100000", "1e10"]);
+        let t = log_ticks(0.0, 1.5, 8);
+        assert!((t[1].0 - 2f64.log10()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn log_axis_refuses_non_positive_values_naming_the_series() {
+        let e = line_chart(&series(vec![1.0, f64::NAN, -2.0])).log_y().to_svg().unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "bad argument log_y: a log axis needs positive values, but \"t2m\" has -2 at time 2019-06-30T02"
+            ),
+            "{e}"
+        );
+        let other = series(vec![1.0, 0.0]).rename("other");
+        let e = line_chart(&series(vec![1.0, 2.0])).add_line(&other).log_y().to_svg().unwrap_err().to_string();
+        assert!(e.contains("\"other\" has 0 at"), "{e}");
+        // NaN is a gap, as on a linear axis.
+        assert!(line_chart(&series(vec![1.0, f64::NAN, 2.0])).log_y().to_svg().is_ok());
     }
 
     #[test]

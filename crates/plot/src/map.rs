@@ -29,13 +29,15 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::coastline;
-use crate::colormap::Colormap;
+use crate::colormap::{Colormap, Rgba};
+use crate::contour::{Levels, Segment, contour_segments};
 use crate::error::{Result, draw_err};
 use crate::field::{Field, display_name};
 use crate::font::FAMILY;
 use crate::labels::{self, lat_label, lon_label};
 use crate::limits::{self, LimitOptions, Resolved};
 use crate::output::{self, Draw};
+use crate::quiver::{self, Arrow, quiver_arrows};
 
 /// Start a map of a 2-D array with dimensions `latitude` and `longitude` (in either order;
 /// latitude ascending or descending), like xarray's `da.plot()`. Nothing is computed until
@@ -49,6 +51,10 @@ pub fn map(da: &DataArray) -> Map {
         coastlines: true,
         borders: true,
         size: (800, 600),
+        colorbar: true,
+        contours: None,
+        contour_color: Rgba::rgb(0, 0, 0),
+        quiver: Box::default(),
     }
 }
 
@@ -62,6 +68,27 @@ pub struct Map {
     coastlines: bool,
     borders: bool,
     size: (u32, u32),
+    colorbar: bool,
+    contours: Option<Levels>,
+    contour_color: Rgba,
+    quiver: Box<Quiver>,
+}
+
+/// The wind arrows asked for with [`Map::quiver`] and their settings.
+#[derive(Debug, Clone)]
+struct Quiver {
+    /// `u` and `v`; no arrows without them.
+    winds: Option<(DataArray, DataArray)>,
+    stride: usize,
+    scale: Option<f64>,
+    key: Option<f64>,
+    color: Rgba,
+}
+
+impl Default for Quiver {
+    fn default() -> Quiver {
+        Quiver { winds: None, stride: 1, scale: None, key: None, color: Rgba::rgb(0, 0, 0) }
+    }
 }
 
 /// The smallest figure a map fits in.
@@ -93,6 +120,22 @@ pub(crate) struct Prepared {
     pub title: String,
     pub cbar_label: String,
     pub layout: Layout,
+    /// Contour lines, as `(longitude, latitude)` segments.
+    pub contours: Vec<Segment>,
+    /// Wind arrows in pixels, and the reference arrow: speed, length in pixels, label.
+    pub arrows: Vec<Arrow>,
+    pub key: Option<WindKey>,
+}
+
+/// The reference arrow of a quiver map.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WindKey {
+    /// The speed it stands for.
+    pub speed: f64,
+    /// Its length in pixels.
+    pub len: f64,
+    /// Its label: the speed and `u`'s units.
+    pub label: String,
 }
 
 impl Map {
@@ -278,6 +321,210 @@ impl Map {
         self
     }
 
+    /// Draw contour lines over the coloured cells (matplotlib's `ax.contour`): at the given
+    /// levels (`[291.0, 292.0]`, a `Vec<f64>`), or at `n` levels evenly spaced between the
+    /// data's minimum and maximum (an integer). Lines are found by marching squares between
+    /// the cells' centres and stop at NaN cells; see [`contour`](crate::contour). Off by
+    /// default.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::{Rgba, map};
+    /// // `da` holds 290 … 293.5 K; one line at 291.5 K, in red.
+    /// let red = Rgba::rgb(255, 0, 0);
+    /// let svg = map(&da).contours([291.5]).contour_color(red).to_svg().unwrap();
+    /// assert!(svg.contains("stroke=\"#FF0000\""));
+    /// // Three levels between the extremes: 290.875, 291.75, 292.625.
+    /// assert!(map(&da).contours(3).to_svg().is_ok());
+    /// ```
+    pub fn contours(mut self, levels: impl Into<Levels>) -> Map {
+        self.contours = Some(levels.into());
+        self
+    }
+
+    /// The colour of the contour lines (default black).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::{Rgba, map};
+    /// let svg = map(&da).contours(2).contour_color(Rgba::rgb(0, 0, 255)).to_svg().unwrap();
+    /// assert!(svg.contains("#0000FF"));
+    /// ```
+    pub fn contour_color(mut self, color: Rgba) -> Map {
+        self.contour_color = color;
+        self
+    }
+
+    /// Draw wind arrows from the eastward `u` and northward `v` components (matplotlib's
+    /// `ax.quiver`), both on the map's latitude × longitude grid, with a reference arrow in
+    /// the lower right corner labelled with its speed and `u`'s units. Each arrow starts at
+    /// its grid point and points east for `u > 0`, north (up) for `v > 0`. By default every
+    /// point gets an arrow and the longest is 0.9 of the distance between arrows; see
+    /// [`Map::quiver_stride`], [`Map::quiver_scale`], [`Map::quiver_key`] and
+    /// [the `quiver` module](crate::quiver).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// # let wind = |name: &str, x: f64| DataArray::new(name, Variable::new(&["latitude", "longitude"],
+    /// #         ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[3, 4]), x), &[3, 4]).unwrap()).unwrap())
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// // A westerly of 8 m/s everywhere: 12 arrows plus the key, each a shaft and a head.
+    /// let u = wind("u", 8.0);
+    /// let v = wind("v", 0.0);
+    /// let plain = cumulus_plot::map(&da).coastlines(false).borders(false);
+    /// let svg = plain.clone().quiver(&u, &v).to_svg().unwrap();
+    /// let lines = |svg: &str| svg.matches("<polyline").count();
+    /// assert_eq!(lines(&svg) - lines(&plain.to_svg().unwrap()), 2 * (12 + 1));
+    /// assert!(svg.contains("5"), "the key shows a round speed: 5");
+    /// ```
+    pub fn quiver(mut self, u: &DataArray, v: &DataArray) -> Map {
+        self.quiver.winds = Some((u.clone(), v.clone()));
+        self
+    }
+
+    /// Draw an arrow at every `stride`-th grid point along latitude and longitude, from the
+    /// first (`u[::stride, ::stride]` in NumPy); default 1. Needs [`Map::quiver`] (before or
+    /// after).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// # let wind = |name: &str, x: f64| DataArray::new(name, Variable::new(&["latitude", "longitude"],
+    /// #         ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[3, 4]), x), &[3, 4]).unwrap()).unwrap())
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::Rgba;
+    /// let m = cumulus_plot::map(&da).quiver(&wind("u", 3.0), &wind("v", 4.0)).quiver_color(Rgba::rgb(255, 0, 255));
+    /// // Rows 0 and 2, columns 0 and 2 of 3 × 4: 4 arrows plus the key, each a shaft and a head.
+    /// let svg = m.quiver_stride(2).to_svg().unwrap();
+    /// assert_eq!(svg.matches("stroke=\"#FF00FF\"").count(), 2 * (4 + 1));
+    /// ```
+    pub fn quiver_stride(mut self, stride: usize) -> Map {
+        self.quiver.stride = stride;
+        self
+    }
+
+    /// The arrows' scale in pixels per unit of speed (e.g. 3.0: a 10 m/s wind is 30 pixels
+    /// long), to compare maps; default: the longest arrow is 0.9 of the spacing between arrows.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// # let wind = |name: &str, x: f64| DataArray::new(name, Variable::new(&["latitude", "longitude"],
+    /// #         ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[3, 4]), x), &[3, 4]).unwrap()).unwrap())
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let m = cumulus_plot::map(&da).quiver(&wind("u", 10.0), &wind("v", 0.0)).quiver_scale(3.0);
+    /// assert!(m.to_svg().is_ok());
+    /// assert!(m.quiver_scale(0.0).to_svg().unwrap_err().to_string().contains("quiver_scale"));
+    /// ```
+    pub fn quiver_scale(mut self, px_per_unit: f64) -> Map {
+        self.quiver.scale = Some(px_per_unit);
+        self
+    }
+
+    /// The speed of the reference arrow (matplotlib's `quiverkey`); default: the largest of
+    /// 1, 2 or 5 × 10ᵏ not above the fastest wind drawn.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// # let wind = |name: &str, x: f64| DataArray::new(name, Variable::new(&["latitude", "longitude"],
+    /// #         ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[3, 4]), x), &[3, 4]).unwrap()).unwrap())
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let m = cumulus_plot::map(&da).quiver(&wind("u", 8.0), &wind("v", 0.0)).quiver_key(7.5);
+    /// assert!(m.to_svg().unwrap().contains("7.5"));
+    /// ```
+    pub fn quiver_key(mut self, speed: f64) -> Map {
+        self.quiver.key = Some(speed);
+        self
+    }
+
+    /// The colour of the arrows (default black).
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// # let wind = |name: &str, x: f64| DataArray::new(name, Variable::new(&["latitude", "longitude"],
+    /// #         ChunkedArray::from_array(ArrayD::from_elem(IxDyn(&[3, 4]), x), &[3, 4]).unwrap()).unwrap())
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::Rgba;
+    /// let m = cumulus_plot::map(&da).quiver(&wind("u", 8.0), &wind("v", 0.0)).quiver_color(Rgba::rgb(255, 255, 255));
+    /// assert!(m.to_svg().unwrap().contains("stroke=\"#FFFFFF\""));
+    /// ```
+    pub fn quiver_color(mut self, color: Rgba) -> Map {
+        self.quiver.color = color;
+        self
+    }
+
+    /// Draw the colorbar (default: yes). Without it the map takes the freed width.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// let m = cumulus_plot::map(&da).colorbar_label("temperature");
+    /// assert!(m.to_svg().unwrap().contains("temperature"));
+    /// assert!(!m.colorbar(false).to_svg().unwrap().contains("temperature"));
+    /// ```
+    pub fn colorbar(mut self, yes: bool) -> Map {
+        self.colorbar = yes;
+        self
+    }
+
     /// The map as an SVG document.
     ///
     /// # Errors
@@ -372,25 +619,116 @@ impl Map {
         println!("{}", output::evcxr_block(self.to_png_bytes()));
     }
 
+    /// The array drawn.
+    pub(crate) fn data(&self) -> &DataArray {
+        &self.da
+    }
+
+    /// The colour limits and colormap asked for.
+    pub(crate) fn limit_options(&self) -> LimitOptions {
+        self.limits
+    }
+
+    /// The colorbar label the map would have.
+    pub(crate) fn colorbar_text(&self) -> String {
+        self.colorbar_label.clone().unwrap_or_else(|| labels::colorbar_label(&self.da))
+    }
+
+    /// The map with these limits and colormap and without its own colorbar (a colorbar
+    /// shared in a multi-panel figure).
+    pub(crate) fn with_shared_limits(mut self, lim: Resolved) -> Map {
+        self.limits = LimitOptions { vmin: Some(lim.vmin), vmax: Some(lim.vmax), robust: false, cmap: Some(lim.cmap) };
+        self.colorbar = false;
+        self
+    }
+
     /// Find out everything that can fail: data, limits, size; and where things go.
     pub(crate) fn prepare_map(&self) -> Result<Prepared> {
         let (w, h) = self.size;
         output::check_size(w, h, MIN_SIZE)?;
-        let field = Field::from_dataarray(&self.da)?;
+        self.prepare_field(Field::from_dataarray(&self.da)?)
+    }
+
+    /// As [`Map::prepare_map`], with the field already pulled out of the array.
+    pub(crate) fn prepare_field(&self, field: Field) -> Result<Prepared> {
+        let (w, h) = self.size;
+        output::check_size(w, h, MIN_SIZE)?;
         let lim = limits::resolve(&field.values, self.limits, &display_name(&self.da))?;
         let title = self.title.clone().unwrap_or_else(|| labels::default_title(&self.da));
         let cbar_label = self.colorbar_label.clone().unwrap_or_else(|| labels::colorbar_label(&self.da));
-        let layout = layout(&field, self.size, !title.is_empty());
-        Ok(Prepared { field, lim, title, cbar_label, layout })
+        let layout = layout(&field, self.size, !title.is_empty(), self.colorbar);
+        let mut contours = Vec::new();
+        if let Some(levels) = &self.contours {
+            levels.check()?;
+            for level in levels.resolve(&field.values) {
+                contours.extend(contour_segments(&field.lat, &field.lon, &field.values, level)?);
+            }
+        }
+        let (arrows, key) = self.prepare_quiver(&field, &layout)?;
+        Ok(Prepared { field, lim, title, cbar_label, layout, contours, arrows, key })
+    }
+
+    /// The arrows in pixels and the reference arrow (speed, length, label), if asked for.
+    fn prepare_quiver(&self, f: &Field, layout: &Layout) -> Result<(Vec<Arrow>, Option<WindKey>)> {
+        let q = &self.quiver;
+        let Some((u, v)) = &q.winds else { return Ok((Vec::new(), None)) };
+        quiver::check_stride(q.stride)?;
+        let grid = |arg: &'static str, da: &DataArray| -> Result<Vec<f64>> {
+            let g = Field::from_dataarray(da).map_err(|e| crate::PlotError::Argument { arg, reason: e.to_string() })?;
+            if g.lat != f.lat || g.lon != f.lon {
+                return Err(crate::PlotError::Argument {
+                    arg,
+                    reason: format!(
+                        "expected the map's grid ({} latitudes × {} longitudes at the same coordinates), got {} × {}{}",
+                        f.lat.len(),
+                        f.lon.len(),
+                        g.lat.len(),
+                        g.lon.len(),
+                        if (g.lat.len(), g.lon.len()) == (f.lat.len(), f.lon.len()) {
+                            " at other coordinates"
+                        } else {
+                            ""
+                        }
+                    ),
+                });
+            }
+            Ok(g.values)
+        };
+        let (uv, vv) = (grid("u", u)?, grid("v", v)?);
+        let (x0, y0, pw, ph) = layout.plot;
+        let (lon0, lon1) = f.lon_range();
+        let (lat0, lat1) = f.lat_range();
+        let (kx, ky) = (f64::from(pw) / (lon1 - lon0), f64::from(ph) / (lat1 - lat0));
+        let to_px = |lon: f64, lat: f64| (f64::from(x0) + (lon - lon0) * kx, f64::from(y0) + (lat1 - lat) * ky);
+        let step = |c: &[f64], k: f64| c.windows(2).map(|w| (w[1] - w[0]).abs() * k).fold(f64::INFINITY, f64::min);
+        let spacing = step(&f.lon, kx).min(step(&f.lat, ky));
+        let fastest = quiver::max_speed(f.lon.len(), &uv, &vv, q.stride);
+        let scale = match q.scale {
+            Some(s) => s,
+            None if fastest > 0.0 => 0.9 * q.stride as f64 * spacing / fastest,
+            None => 1.0,
+        };
+        let arrows = quiver_arrows(&f.lat, &f.lon, &uv, &vv, q.stride, scale, to_px)?;
+        let speed = q.key.unwrap_or_else(|| quiver::key_speed(fastest));
+        if !(speed.is_finite() && speed > 0.0) {
+            return Err(crate::PlotError::Argument {
+                arg: "quiver_key",
+                reason: format!("expected a positive speed for the reference arrow, got {speed}"),
+            });
+        }
+        let units = u.attrs().get("units").and_then(|x| x.as_str()).unwrap_or("");
+        let label = format!("{} {units}", labels::number(speed)).trim_end().to_string();
+        Ok((arrows, Some(WindKey { speed, len: speed * scale, label })))
     }
 }
 
 /// Place the plotting area (degrees drawn square, as cartopy's PlateCarree) and the colorbar.
-fn layout(field: &Field, (w, h): (u32, u32), has_title: bool) -> Layout {
+fn layout(field: &Field, (w, h): (u32, u32), has_title: bool, colorbar: bool) -> Layout {
     let (w, h) = (w as i32, h as i32);
     let top = MARGIN + if has_title { TITLE_H } else { 0 };
     let (ax, ay) = (MARGIN + LEFT, top);
-    let (aw, ah) = (w - ax - MARGIN - RIGHT, h - ay - MARGIN - BOTTOM);
+    let right = if colorbar { RIGHT } else { 0 };
+    let (aw, ah) = (w - ax - MARGIN - right, h - ay - MARGIN - BOTTOM);
     let (lon0, lon1) = field.lon_range();
     let (lat0, lat1) = field.lat_range();
     let scale = (f64::from(aw) / (lon1 - lon0)).min(f64::from(ah) / (lat1 - lat0));
@@ -420,7 +758,12 @@ impl Draw for Map {
             root.draw(&Text::new(p.title.clone(), at, style)).map_err(draw_err("title"))?;
         }
         self.draw_field(p, root)?;
-        draw_colorbar(root, p.layout.cbar, CBAR_LABELS, p.lim, &p.cbar_label)?;
+        if !p.arrows.is_empty() || p.key.is_some() {
+            self.draw_arrows(p, root)?;
+        }
+        if self.colorbar {
+            draw_colorbar(root, p.layout.cbar, CBAR_LABELS, p.lim, &p.cbar_label)?;
+        }
         Ok(())
     }
 }
@@ -465,6 +808,11 @@ impl Map {
             }
         }
         chart.draw_series(cells).map_err(draw_err("map cells"))?;
+        if !p.contours.is_empty() {
+            let style = self.contour_color.to_plotters().stroke_width(1);
+            let lines = p.contours.iter().map(|s| PathElement::new(vec![s[0], s[1]], style));
+            chart.draw_series(lines).map_err(draw_err("contours"))?;
+        }
         let bbox = coastline::BBox { west: lon0, east: lon1, south: lat0, north: lat1 };
         if self.borders {
             let style = RGBColor(80, 80, 80).stroke_width(1);
@@ -493,6 +841,42 @@ impl Map {
             .plotting_area()
             .draw(&Rectangle::new([(lon0, lat0), (lon1, lat1)], BLACK.stroke_width(1)))
             .map_err(draw_err("map frame"))?;
+        Ok(())
+    }
+}
+
+impl Map {
+    /// The wind arrows, and the reference arrow in a white box in the lower right corner.
+    fn draw_arrows<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let style = self.quiver.color.to_plotters().stroke_width(1);
+        let px = |pts: Vec<(f64, f64)>| -> Vec<(i32, i32)> {
+            pts.into_iter().map(|(x, y)| (x.round() as i32, y.round() as i32)).collect()
+        };
+        let (x0, y0, pw, ph) = p.layout.plot;
+        // Arrows may reach past the frame; keep them on the map.
+        let area = root.clone().shrink((x0, y0), (pw as u32, ph as u32));
+        for a in &p.arrows {
+            for line in a.lines() {
+                let pts = px(line).into_iter().map(|(x, y)| (x - x0, y - y0)).collect::<Vec<_>>();
+                area.draw(&PathElement::new(pts, style)).map_err(draw_err("wind arrows"))?;
+            }
+        }
+        let Some(WindKey { len, label, .. }) = &p.key else { return Ok(()) };
+        let font = TextStyle::from((FAMILY, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+        let (tw, _) = root.estimate_text_size(label, &font).map_err(draw_err("wind key"))?;
+        let len = len.round() as i32;
+        let (bw, bh) = (8 + len + 6 + tw as i32 + 8, 22);
+        let (right, bottom) = (x0 + pw - 4, y0 + ph - 4);
+        let (left, top) = (right - bw, bottom - bh);
+        root.draw(&Rectangle::new([(left, top), (right, bottom)], WHITE.filled())).map_err(draw_err("wind key"))?;
+        root.draw(&Rectangle::new([(left, top), (right, bottom)], BLACK.mix(0.4).stroke_width(1)))
+            .map_err(draw_err("wind key"))?;
+        let mid = f64::from(top + bh / 2);
+        let key = Arrow { tail: (f64::from(left + 8), mid), head: (f64::from(left + 8 + len), mid) };
+        for line in key.lines() {
+            root.draw(&PathElement::new(px(line), style)).map_err(draw_err("wind key"))?;
+        }
+        root.draw(&Text::new(label.clone(), (left + 8 + len + 6, top + bh / 2), font)).map_err(draw_err("wind key"))?;
         Ok(())
     }
 }
@@ -633,6 +1017,113 @@ mod tests {
             rects.iter().filter(|r| x >= r.0 && x < r.0 + r.2 && y >= r.1 && y < r.1 + r.3).map(|r| &r.4).collect();
         let want = Colormap::Viridis.color_of(12.0, 0.0, 23.0).to_hex().to_uppercase();
         assert_eq!(under, vec![&want]);
+    }
+
+    #[test]
+    fn contours_of_a_linear_field_lie_on_its_straight_line() {
+        use crate::testutil::svg_polylines;
+        // v = lon + lat on 1° steps, latitude descending: the 145.5 contour is lon + lat = 145.5.
+        let lat = [25.0, 24.0, 23.0, 22.0, 21.0];
+        let lon = [120.0, 121.0, 122.0, 123.0, 124.0];
+        let da = field_da(&lat, &lon, |i, j| lon[j] + lat[i]);
+        let red = Rgba::rgb(255, 0, 0);
+        let m = map(&da).coastlines(false).borders(false).contours([145.5]).contour_color(red).size(600, 500);
+        let p = m.prepare_map().unwrap();
+        let want = contour_segments(&p.field.lat, &p.field.lon, &p.field.values, 145.5).unwrap();
+        assert_eq!(p.contours, want);
+        // Corner to corner of the grid the line crosses 7 squares (4 rows + 4 columns − 1).
+        assert_eq!(want.len(), 7);
+        let lines = svg_polylines(&m.to_svg().unwrap(), "#FF0000");
+        assert_eq!(lines.len(), 7);
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let (lon0, lon1) = p.field.lon_range();
+        let (lat0, lat1) = p.field.lat_range();
+        let per_degree = f64::from(pw) / (lon1 - lon0);
+        for &(x, y) in lines.iter().flatten() {
+            let lon = lon0 + f64::from(x - x0) / f64::from(pw) * (lon1 - lon0);
+            let lat = lat1 - f64::from(y - y0) / f64::from(ph) * (lat1 - lat0);
+            let off = (lon + lat - 145.5).abs() / 2f64.sqrt() * per_degree;
+            assert!(off < 1.5, "({x}, {y}) is {off:.2} pixels off the contour");
+        }
+        // Without `contours` nothing red is drawn, and the map is the same as before.
+        let plain = map(&da).coastlines(false).borders(false).size(600, 500).to_svg().unwrap();
+        assert!(svg_polylines(&plain, "#FF0000").is_empty());
+    }
+
+    #[test]
+    fn contour_count_levels_and_nan_cells() {
+        use crate::testutil::svg_polylines;
+        let lat = [25.0, 24.0, 23.0];
+        let lon = [120.0, 121.0, 122.0, 123.0];
+        // v = j: 0 … 3; two levels between them: 1 and 2, each a vertical line of 2 pieces.
+        let da = field_da(&lat, &lon, |_, j| j as f64);
+        let m = map(&da).contours(2).contour_color(Rgba::rgb(255, 0, 0));
+        assert_eq!(m.prepare_map().unwrap().contours.len(), 4);
+        // A NaN at (24°N, 121°E) removes the 4 squares around it (columns 0–2): the 2.5 line
+        // between 122°E and 123°E keeps its 2 pieces.
+        let holed = field_da(&lat, &lon, |i, j| if (i, j) == (1, 1) { f64::NAN } else { j as f64 });
+        let m = map(&holed).contours([2.5]).contour_color(Rgba::rgb(255, 0, 0));
+        assert_eq!(m.prepare_map().unwrap().contours.len(), 2);
+        assert_eq!(svg_polylines(&m.to_svg().unwrap(), "#FF0000").len(), 2);
+        let m = map(&holed).contours([1.5]);
+        assert!(m.prepare_map().unwrap().contours.is_empty(), "every square crossing 1.5 touches the NaN");
+        let e = map(&da).contours(vec![f64::NAN]).to_svg().unwrap_err().to_string();
+        assert_eq!(e, "bad argument contours: expected finite levels, got NaN");
+    }
+
+    #[test]
+    fn wind_arrows_start_at_grid_points_and_point_with_the_wind() {
+        use crate::testutil::{svg_polylines, svg_texts};
+        let lat = [25.0, 24.0, 23.0];
+        let lon = [120.0, 121.0, 122.0, 123.0];
+        let magenta = Rgba::rgb(255, 0, 255);
+        let draw = |u: f64, v: f64| {
+            let m = map(&small())
+                .coastlines(false)
+                .borders(false)
+                .size(600, 450)
+                .quiver(&field_da(&lat, &lon, |_, _| u), &field_da(&lat, &lon, |_, _| v))
+                .quiver_color(magenta);
+            let p = m.prepare_map().unwrap();
+            (p, svg_polylines(&m.to_svg().unwrap(), "#FF00FF"), m.to_svg().unwrap())
+        };
+        // East wind of 6: every shaft goes right, horizontally, from its grid point, 0.9 of
+        // the 1° spacing long (the fastest wind sets the scale).
+        let (p, lines, svg) = draw(6.0, 0.0);
+        assert_eq!(lines.len(), 2 * (12 + 1), "a shaft and a head per arrow, and for the key");
+        // 4 cells of 1° across the plot.
+        let spacing = f64::from(p.layout.plot.2) / 4.0;
+        for (k, (i, j)) in (0..3).flat_map(|i| (0..4).map(move |j| (i, j))).enumerate() {
+            let shaft = &lines[2 * k];
+            let (x, y) = centre(&p, lon[j], lat[i]);
+            assert!((shaft[0].0 - x).abs() <= 1 && (shaft[0].1 - y).abs() <= 1, "arrow {k} starts at {x}, {y}");
+            assert_eq!(shaft[1].1, shaft[0].1);
+            let len = f64::from(shaft[1].0 - shaft[0].0);
+            // Arrows are clipped at the frame: the last column's reach half a cell, to the edge.
+            let want = if j == 3 { 0.5 * spacing } else { 0.9 * spacing };
+            assert!((len - want).abs() <= 1.0, "arrow {k}: {len} vs {want}");
+        }
+        assert_eq!(p.key.as_ref().map(|k| k.speed), Some(5.0), "the key shows 5, the round speed below 6");
+        assert!(svg_texts(&svg).iter().any(|t| t.text == "5 K"), "labelled with u's units");
+        // North wind on this descending grid: shafts go up the picture.
+        let (_, lines, _) = draw(0.0, 6.0);
+        for shaft in lines.iter().step_by(2).take(12) {
+            assert!(shaft[1].1 < shaft[0].1 && shaft[1].0 == shaft[0].0, "{shaft:?}");
+        }
+    }
+
+    #[test]
+    fn winds_on_another_grid_are_refused() {
+        let u = field_da(&[25.0, 24.0], &[120.0, 121.0], |_, _| 1.0);
+        let e = map(&small()).quiver(&u, &u).to_svg().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "bad argument u: expected the map's grid (3 latitudes × 4 longitudes at the same coordinates), got 2 × 2"
+        );
+        let e = map(&small()).quiver(&small(), &small()).quiver_stride(0).to_svg().unwrap_err().to_string();
+        assert_eq!(e, "bad argument quiver_stride: expected at least 1, got 0");
+        let e = map(&small()).quiver(&small(), &small()).quiver_key(-1.0).to_svg().unwrap_err().to_string();
+        assert!(e.starts_with("bad argument quiver_key"), "{e}");
     }
 
     #[test]

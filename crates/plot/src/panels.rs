@@ -36,9 +36,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::bar::{self, BarChart};
+use crate::colormap::Colormap;
 use crate::confusion::{self, ConfusionMatrix};
 use crate::error::{PlotError, Result, draw_err};
+use crate::field::Field;
 use crate::font::FAMILY;
+use crate::limits::{self, LimitOptions, Resolved};
 use crate::line::{self, LineChart};
 use crate::map::{self, Map};
 use crate::output::{self, Draw, outputs};
@@ -52,7 +55,7 @@ const CELL: (u32, u32) = (520, 400);
 /// Add panels with [`Panels::map`] or [`Panels::panel`]; the default size gives each cell
 /// 520 × 400 pixels.
 pub fn panels(rows: usize, cols: usize) -> Panels {
-    Panels { rows, cols, panels: Vec::new(), title: None, size: None }
+    Panels { rows, cols, panels: Vec::new(), title: None, size: None, shared_colorbar: false }
 }
 
 /// One panel of a [`Panels`] figure: any figure of this crate.
@@ -120,7 +123,7 @@ impl Panel {
             Panel::Map(m) => {
                 let m = m.clone().size(w, h);
                 let p = m.prepare()?;
-                PreparedPanel::Map(m, p)
+                PreparedPanel::Map(m, Box::new(p))
             }
             Panel::Line(c) => {
                 let c = c.clone().size(w, h);
@@ -144,7 +147,7 @@ impl Panel {
 /// A panel resized to its cell, with what its `prepare` found.
 #[derive(Debug)]
 pub(crate) enum PreparedPanel {
-    Map(Map, map::Prepared),
+    Map(Map, Box<map::Prepared>),
     Line(LineChart, line::Prepared),
     Bar(BarChart, bar::Prepared),
     ConfusionMatrix(ConfusionMatrix, confusion::Prepared),
@@ -170,13 +173,31 @@ pub struct Panels {
     panels: Vec<Panel>,
     title: Option<String>,
     size: Option<(u32, u32)>,
+    shared_colorbar: bool,
 }
+
+/// Width of the strip a shared colorbar takes at the right of the figure.
+const SHARED_CBAR: i32 = map::CBAR_GAP + map::CBAR_W + map::CBAR_LABELS + map::CBAR_DESC + 12;
+/// Room above and below a shared colorbar (a map's title band; its tick labels below).
+const SHARED_CBAR_TOP: i32 = 46;
+const SHARED_CBAR_BOTTOM: i32 = 40;
 
 /// Each panel prepared, with its cell (left, top, width, height), and the title band's height.
 #[derive(Debug)]
 pub(crate) struct Prepared {
     cells: Vec<((i32, i32, i32, i32), PreparedPanel)>,
     top: i32,
+    /// The shared colorbar, if any.
+    colorbar: Option<SharedColorbar>,
+}
+
+/// A colorbar for all the maps of a figure.
+#[derive(Debug)]
+struct SharedColorbar {
+    lim: Resolved,
+    label: String,
+    /// Left, top, width, height.
+    rect: (i32, i32, i32, i32),
 }
 
 impl Panels {
@@ -243,9 +264,52 @@ impl Panels {
         self
     }
 
+    /// One colour scale and one colorbar for all the maps of the figure (default: each map
+    /// has its own), like xarray's facet grids or matplotlib's `fig.colorbar(im, ax=axes)`.
+    /// The limits come from all the maps' values together (vmin and vmax set on a map count:
+    /// the lowest vmin and the highest vmax; `robust` on any map makes them robust), and the
+    /// maps must not ask for different colormaps. The colorbar stands at the right of the
+    /// figure with the first map's colorbar label; the panels share the rest of the width.
+    ///
+    /// ```
+    /// use cumulus_chunked::ChunkedArray;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// use cumulus_plot::{map, panels};
+    /// use ndarray::{ArrayD, IxDyn};
+    ///
+    /// let field = |name: &str, offset: f64| {
+    ///     let a = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| offset + (i[0] + i[1]) as f64);
+    ///     DataArray::new(name, Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(a, &[3, 4]).unwrap()).unwrap())
+    ///         .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    ///         .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap()
+    /// };
+    /// // 290 … 295 K and 300 … 305 K on one scale from 290 to 305: one colorbar, one label.
+    /// let fig = panels(1, 2)
+    ///     .map(map(&field("june", 290.0)).colorbar_label("T [K]"))
+    ///     .map(map(&field("july", 300.0)).colorbar_label("T [K]"))
+    ///     .shared_colorbar(true);
+    /// let svg = fig.to_svg().unwrap();
+    /// assert_eq!(svg.matches(">\nT [K]\n<").count(), 1);
+    /// ```
+    pub fn shared_colorbar(mut self, yes: bool) -> Panels {
+        self.shared_colorbar = yes;
+        self
+    }
+
+    /// The width the grid of panels takes: the figure's, less a shared colorbar's strip.
+    fn grid_width(&self) -> u32 {
+        let w = self.figure_size().0;
+        if self.shares() { w.saturating_sub(SHARED_CBAR as u32) } else { w }
+    }
+
+    /// True when the maps share a colorbar (asked for, and there is a map).
+    fn shares(&self) -> bool {
+        self.shared_colorbar && self.panels.iter().any(|p| matches!(p, Panel::Map(_)))
+    }
+
     /// The cell of grid position `k` (row-major): left, top, width, height.
     fn cell(&self, k: usize, top: i32) -> (i32, i32, i32, i32) {
-        let (w, h) = self.figure_size();
+        let (w, h) = (self.grid_width(), self.figure_size().1);
         let (w, h) = (i64::from(w), i64::from(h) - i64::from(top));
         let (r, c) = ((k / self.cols) as i64, (k % self.cols) as i64);
         let (rows, cols) = (self.rows as i64, self.cols as i64);
@@ -258,7 +322,8 @@ impl Panels {
         self.size.unwrap_or_else(|| {
             let top = if self.title.is_some() { SUPTITLE_H as u32 } else { 0 };
             let n = |k: usize, cell: u32| u32::try_from(k).unwrap_or(u32::MAX).saturating_mul(cell);
-            (n(self.cols, CELL.0), n(self.rows, CELL.1).saturating_add(top))
+            let strip = if self.shares() { SHARED_CBAR as u32 } else { 0 };
+            (n(self.cols, CELL.0).saturating_add(strip), n(self.rows, CELL.1).saturating_add(top))
         })
     }
 }
@@ -293,6 +358,7 @@ impl Draw for Panels {
         let (w, h) = self.figure_size();
         let top = if self.title.is_some() { SUPTITLE_H } else { 0 };
         output::check_size(w, h, (1, top as u32 + 1))?;
+        let shared = if self.shares() { Some(self.shared_limits()?) } else { None };
         let mut cells = Vec::with_capacity(self.panels.len());
         for (k, panel) in self.panels.iter().enumerate() {
             let (row, col) = (k / self.cols, k % self.cols);
@@ -313,10 +379,29 @@ impl Draw for Panels {
                     ),
                 });
             }
-            let prepared = panel.prepare((cw, ch)).map_err(|e| PlotError::Panel { row, col, source: Box::new(e) })?;
+            let in_panel = |e| PlotError::Panel { row, col, source: Box::new(e) };
+            let prepared = match (panel, &shared) {
+                (Panel::Map(m), Some((lim, fields))) => {
+                    let m = m.clone().size(cw, ch).with_shared_limits(*lim);
+                    let field = fields.iter().find(|f| f.0 == k).map(|f| f.1.clone());
+                    let p = field.map_or_else(|| m.prepare(), |f| m.prepare_field(f)).map_err(in_panel)?;
+                    PreparedPanel::Map(m, Box::new(p))
+                }
+                _ => panel.prepare((cw, ch)).map_err(in_panel)?,
+            };
             cells.push((cell, prepared));
         }
-        Ok(Prepared { cells, top })
+        let colorbar = shared.map(|(lim, _)| {
+            let label = self.panels.iter().find_map(|p| match p {
+                Panel::Map(m) => Some(m.colorbar_text()),
+                _ => None,
+            });
+            let x = self.grid_width() as i32 + map::CBAR_GAP;
+            let y = top + SHARED_CBAR_TOP;
+            let ch = (h as i32 - y - SHARED_CBAR_BOTTOM).max(1);
+            SharedColorbar { lim, label: label.unwrap_or_default(), rect: (x, y, map::CBAR_W, ch) }
+        });
+        Ok(Prepared { cells, top, colorbar })
     }
 
     fn draw<DB: DrawingBackend>(&self, p: &Prepared, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -334,7 +419,57 @@ impl Draw for Panels {
                 source: Box::new(e),
             })?;
         }
+        if let Some(c) = &p.colorbar {
+            map::draw_colorbar(root, c.rect, map::CBAR_LABELS, c.lim, &c.label)?;
+        }
         Ok(())
+    }
+}
+
+impl Panels {
+    /// The limits all maps share, and each map's field (by panel position), pulled out once.
+    fn shared_limits(&self) -> Result<(Resolved, Vec<(usize, Field)>)> {
+        let mut fields = Vec::new();
+        let mut opts = LimitOptions::default();
+        let mut first_cmap: Option<(usize, Colormap)> = None;
+        let at = |k: usize| format!("panel (row {}, column {})", k / self.cols, k % self.cols);
+        for (k, panel) in self.panels.iter().enumerate() {
+            let Panel::Map(m) = panel else { continue };
+            let o = m.limit_options();
+            let merge = |a: Option<f64>, b: Option<f64>, f: fn(f64, f64) -> f64| match (a, b) {
+                (Some(x), Some(y)) => Some(f(x, y)),
+                (x, y) => x.or(y),
+            };
+            opts.vmin = merge(opts.vmin, o.vmin, f64::min);
+            opts.vmax = merge(opts.vmax, o.vmax, f64::max);
+            opts.robust |= o.robust;
+            if let Some(c) = o.cmap {
+                match first_cmap {
+                    Some((j, d)) if d != c => {
+                        return Err(PlotError::Argument {
+                            arg: "shared_colorbar",
+                            reason: format!(
+                                "expected one colormap for maps sharing a colorbar, got {d} in {} and {c} in {}",
+                                at(j),
+                                at(k)
+                            ),
+                        });
+                    }
+                    None => first_cmap = Some((k, c)),
+                    _ => {}
+                }
+            }
+            let field = Field::from_dataarray(m.data()).map_err(|e| PlotError::Panel {
+                row: k / self.cols,
+                col: k % self.cols,
+                source: Box::new(e),
+            })?;
+            fields.push((k, field));
+        }
+        opts.cmap = first_cmap.map(|c| c.1);
+        let all: Vec<f64> = fields.iter().flat_map(|f| f.1.values.iter().copied()).collect();
+        let lim = limits::resolve(&all, opts, "the maps sharing a colorbar")?;
+        Ok((lim, fields))
     }
 }
 
@@ -462,6 +597,63 @@ mod tests {
         let at = |s: &str| texts.iter().find(|t| t.text == s).map(|t| t.x).unwrap();
         assert!(at("sizes") < 520 && at("zstd") < 520);
         assert!(at("cm") >= 520 && at("Predicted label") >= 520 && at("7") >= 520);
+    }
+
+    #[test]
+    fn shared_colorbar_gives_every_map_the_limits_of_all() {
+        // Values 0 … 23 and 100 … 123: one scale from 0 to 123 for both.
+        let fig = panels(1, 2)
+            .map(map(&small(0.0)).coastlines(false).colorbar_label("first"))
+            .map(map(&small(100.0)).coastlines(false).colorbar_label("second"))
+            .shared_colorbar(true)
+            .size(1100, 400);
+        let p = fig.prepare().unwrap();
+        for (_, panel) in &p.cells {
+            let PreparedPanel::Map(_, mp) = panel else { panic!("a map") };
+            assert_eq!((mp.lim.vmin, mp.lim.vmax, mp.lim.cmap), (0.0, 123.0, Colormap::Viridis));
+        }
+        // The grid takes the width left of the colorbar's strip: 1100 − 126 = 974, 487 each.
+        assert_eq!(p.cells.iter().map(|c| c.0).collect::<Vec<_>>(), vec![(0, 0, 487, 400), (487, 0, 487, 400)]);
+        let svg = fig.to_svg().unwrap();
+        let texts = svg_texts(&svg);
+        // One colorbar, at the right, labelled as the first map's.
+        assert!(texts.iter().any(|t| t.text == "first" && t.x > 974));
+        assert!(!texts.iter().any(|t| t.text == "second"));
+        let ticks: Vec<_> = texts.iter().filter(|t| t.text == "120").collect();
+        assert_eq!(ticks.len(), 1, "one colorbar reaching 120");
+        assert!(ticks[0].x > 974);
+        // The map of 0 … 23 draws its largest value in the colour 23 has on the shared scale.
+        let want = Colormap::Viridis.color_of(23.0, 0.0, 123.0).to_hex().to_uppercase();
+        assert!(svg_rects(&svg).iter().any(|r| r.fill == want && r.x < 487));
+        // Without sharing, each map keeps its own colorbar.
+        let own = panels(1, 2).map(map(&small(0.0)).colorbar_label("a")).map(map(&small(100.0)).colorbar_label("b"));
+        let texts = svg_texts(&own.to_svg().unwrap());
+        assert!(texts.iter().any(|t| t.text == "a") && texts.iter().any(|t| t.text == "b"));
+    }
+
+    #[test]
+    fn shared_colorbar_merges_user_limits_and_refuses_two_colormaps() {
+        let fig =
+            panels(1, 2).map(map(&small(0.0)).vmin(-5.0)).map(map(&small(100.0)).vmax(200.0)).shared_colorbar(true);
+        let p = fig.prepare().unwrap();
+        let PreparedPanel::Map(_, mp) = &p.cells[1].1 else { panic!("a map") };
+        assert_eq!((mp.lim.vmin, mp.lim.vmax), (-5.0, 200.0));
+        // Default size: 520 per cell plus the colorbar's strip.
+        assert!(fig.to_svg().unwrap().starts_with("<svg width=\"1166\" height=\"400\""));
+        let e = panels(1, 3)
+            .map(map(&small(0.0)).cmap(Colormap::Viridis))
+            .panel(bar_chart(&["a"], &[1.0]))
+            .map(map(&small(0.0)).cmap(Colormap::Turbo))
+            .shared_colorbar(true)
+            .size(1700, 400)
+            .to_svg()
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "bad argument shared_colorbar: expected one colormap for maps sharing a colorbar, got viridis in \
+             panel (row 0, column 0) and turbo in panel (row 0, column 2)"
+        );
     }
 
     #[test]

@@ -68,3 +68,20 @@ pub(crate) fn svg_texts(svg: &str) -> Vec<SvgText> {
         })
         .collect()
 }
+
+/// The points of every SVG `<polyline>` stroked in `color` (plotters writes it in capitals).
+pub(crate) fn svg_polylines(svg: &str, color: &str) -> Vec<Vec<(i32, i32)>> {
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|t| t.contains(&format!("stroke=\"{color}\"")))
+        .filter_map(|t| {
+            let pts = attr(t, "points")?;
+            pts.split_whitespace()
+                .map(|xy| {
+                    let (x, y) = xy.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect()
+        })
+        .collect()
+}
