@@ -24,6 +24,8 @@
 //! - [`confusion_matrix`]: a classifier's counts per (true, predicted) class as a heatmap with
 //!   the count in each cell, like scikit-learn's `ConfusionMatrixDisplay`; optionally as row
 //!   fractions (recall per class).
+//! - [`task_stream()`]: the tasks of one compute from its telemetry events, one row per worker
+//!   thread, coloured by kind ([`task_stream::KIND_PALETTE`], the task graph's colours).
 //!
 //! Every figure has the same outputs: `to_svg()`, `to_png_bytes()`, `save_png(path)`,
 //! `save_svg(path)`, `save(path)` (by extension) and `evcxr_display()`, which shows it inline
@@ -53,7 +55,6 @@
 //! cumulus_plot::map(&t850).robust(true).title("850 hPa temperature")
 //! ```
 //!
-//! Not built yet: task-stream charts.
 
 mod axis;
 pub mod bar;
@@ -71,6 +72,7 @@ pub mod map;
 mod output;
 pub mod panels;
 pub mod quiver;
+pub mod task_stream;
 #[cfg(test)]
 mod testutil;
 pub mod time_axis;
@@ -82,3 +84,4 @@ pub use error::{PlotError, Result};
 pub use line::{LineChart, line_chart};
 pub use map::{Map, map};
 pub use panels::{Panel, Panels, panels};
+pub use task_stream::{TaskStream, task_stream};
