@@ -397,7 +397,8 @@ impl Map {
     /// let svg = plain.clone().quiver(&u, &v).to_svg().unwrap();
     /// let lines = |svg: &str| svg.matches("<polyline").count();
     /// assert_eq!(lines(&svg) - lines(&plain.to_svg().unwrap()), 2 * (12 + 1));
-    /// assert!(svg.contains("5"), "the key shows a round speed: 5");
+    /// // The key: a round speed below the fastest wind (no units on `u` here).
+    /// assert!(svg.contains(">\n5\n</text>"));
     /// ```
     pub fn quiver(mut self, u: &DataArray, v: &DataArray) -> Map {
         self.quiver.winds = Some((u.clone(), v.clone()));

@@ -369,6 +369,25 @@ mod tests {
         assert_eq!(drawn, n + p.colors.len(), "a rectangle per task and a swatch per kind");
     }
 
+    /// The hex colours listed after `start` up to the closing `]` in a source file.
+    fn palette_in(src: &str, start: &str) -> Vec<String> {
+        let from = src.find(start).unwrap_or_else(|| panic!("{start} not found")) + start.len();
+        let list = &src[from..from + src[from..].find(']').unwrap()];
+        list.split('"').filter(|s| s.starts_with('#') && s.len() == 7).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_dashboard_and_the_task_graph_use_the_same_colours() {
+        // A guard against drift until the palette lives in one crate they all use.
+        let ours: Vec<String> = KIND_PALETTE.iter().map(|c| c.to_hex()).collect();
+        let page = palette_in(include_str!("../../dashboard/src/page.html"), "const PALETTE = [");
+        let report = palette_in(include_str!("../../dashboard/src/report.rs"), "const PALETTE: [&str; 12] = [");
+        let graph = palette_in(include_str!("../../chunked/src/graph_svg.rs"), "const PALETTE: [&str; 8] = [");
+        assert_eq!(page, ours, "dashboard page");
+        assert_eq!(report, ours, "performance report");
+        assert_eq!(graph, ours[..8], "task graph SVG");
+    }
+
     #[test]
     fn no_tasks_is_refused() {
         let e = task_stream(&[]).to_svg().unwrap_err().to_string();
