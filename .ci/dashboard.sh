@@ -47,7 +47,7 @@ if [ ! -x "$VENV/bin/python" ] || [ ! -f "$VENV/.complete" ]; then
 fi
 if [ "${1:-}" = --install-only ]; then exit 0; fi
 
-cargo build --quiet -p cumulus --bin cumulus --example dashboard
+cargo build --quiet --workspace --bin cumulus --example dashboard
 CUMULUS="$CARGO_TARGET_DIR/debug/cumulus"
 EXAMPLE="$CARGO_TARGET_DIR/debug/examples/dashboard"
 

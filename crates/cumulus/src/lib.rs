@@ -18,7 +18,7 @@
 //! - [`dashboard`]: progress bars, the live web dashboard (`Dashboard::start`,
 //!   `cumulus demo --dashboard`) and HTML performance reports (`performance_report`,
 //!   `cumulus demo --report FILE`).
-//! - `ml` (feature `ml`): the convection models of Part 3 — climatology, logistic regression
+//! - `ml` (feature `ml`, on by default): the convection models of Part 3 — climatology, logistic regression
 //!   and a small CNN on candle, with their scores.
 //!
 //! Every crate of the architecture is in place; see `ARCHITECTURE.md`.

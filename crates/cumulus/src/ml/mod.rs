@@ -36,7 +36,8 @@
 //! parameter, the `ndarray` backend is deprecated for `flex`), so examples in the wild no
 //! longer compile. candle's CPU random numbers cannot be seeded, so [`ConvNet`] draws its
 //! initial weights itself (PyTorch's default `Conv2d` initialisation) from a seed, which makes
-//! training reproducible. The feature `ml` keeps candle out of builds that do not need it.
+//! training reproducible. The feature `ml` (on by default) can be turned off with
+//! `default-features = false` to keep candle out of builds that do not need the models.
 //!
 //! ```
 //! use cumulus::ml::{Batch, LogisticRegression, Standardizer, evaluate};
