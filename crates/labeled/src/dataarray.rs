@@ -423,41 +423,8 @@ impl DataArray {
     /// mask of other dimensions, dtype or length; [`LabeledError::Mismatch`] when the mask's
     /// coordinate differs from the array's.
     pub fn sel_mask(&self, dim: &str, mask: &DataArray) -> Result<DataArray> {
-        let n = self.size(dim)?;
-        let bad = |reason: String| LabeledError::BadSelector {
-            dim: dim.to_string(),
-            selector: format!(
-                "a mask with dimensions {:?}, shape {:?}, dtype {}",
-                mask.dims(),
-                mask.shape(),
-                mask.dtype()
-            ),
-            reason,
-        };
-        if mask.dims().len() != 1 || mask.dims()[0] != dim {
-            return Err(bad(format!("expected a 1-d boolean mask along {dim:?}")));
-        }
-        if mask.dtype() != DType::Bool {
-            return Err(bad("expected dtype bool (from isin or a comparison)".into()));
-        }
-        if mask.shape()[0] != n {
-            return Err(bad(format!("expected {n} values, the length of {dim:?}")));
-        }
-        if let (Some(a), Some(b)) = (self.coords.index(dim), mask.coords.index(dim))
-            && a.values() != b.values()
-        {
-            return Err(LabeledError::Mismatch {
-                op: "sel_mask".into(),
-                reason: format!(
-                    "the mask's {dim:?} coordinate ({}) differs from the array's ({})",
-                    b.summary(),
-                    a.summary()
-                ),
-            });
-        }
-        let keep: Vec<usize> =
-            block_i64(&mask.values()?).iter().enumerate().filter(|(_, k)| **k != 0).map(|(i, _)| i).collect();
-        self.select_positions(dim, &Positions::List(keep))
+        let pos = mask_positions(dim, self.size(dim)?, self.coords.index(dim), mask)?;
+        self.select_positions(dim, &pos)
     }
 
     /// Reduce over dimensions. `skipna`: `None` means xarray's default (skip NaN for floats).
@@ -997,6 +964,43 @@ impl DataArray {
         }
         Ok(v[0])
     }
+}
+
+/// The positions along `dim` (of length `n`, with the index `own` if any) where the 1-d
+/// boolean `mask` is true; the checks of [`DataArray::sel_mask`]. Computes the mask.
+///
+/// # Errors
+/// [`LabeledError::BadSelector`] for a mask of other dimensions, dtype or length;
+/// [`LabeledError::Mismatch`] when the mask's coordinate differs from `own`.
+pub(crate) fn mask_positions(dim: &str, n: usize, own: Option<&Index>, mask: &DataArray) -> Result<Positions> {
+    let bad = |reason: String| LabeledError::BadSelector {
+        dim: dim.to_string(),
+        selector: format!("a mask with dimensions {:?}, shape {:?}, dtype {}", mask.dims(), mask.shape(), mask.dtype()),
+        reason,
+    };
+    if mask.dims().len() != 1 || mask.dims()[0] != dim {
+        return Err(bad(format!("expected a 1-d boolean mask along {dim:?}")));
+    }
+    if mask.dtype() != DType::Bool {
+        return Err(bad("expected dtype bool (from isin or a comparison)".into()));
+    }
+    if mask.shape()[0] != n {
+        return Err(bad(format!("expected {n} values, the length of {dim:?}")));
+    }
+    if let (Some(a), Some(b)) = (own, mask.coords.index(dim))
+        && a.values() != b.values()
+    {
+        return Err(LabeledError::Mismatch {
+            op: "sel_mask".into(),
+            reason: format!(
+                "the mask's {dim:?} coordinate ({}) differs from the array's ({})",
+                b.summary(),
+                a.summary()
+            ),
+        });
+    }
+    let keep = block_i64(&mask.values()?).iter().enumerate().filter(|(_, k)| **k != 0).map(|(i, _)| i).collect();
+    Ok(Positions::List(keep))
 }
 
 /// NumPy's `"linear"` quantile of sorted values without NaN (NaN when empty), with NumPy's

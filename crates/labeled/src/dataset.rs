@@ -213,6 +213,38 @@ impl Dataset {
         Ok(out)
     }
 
+    /// Keep the positions along `dim` where the 1-d boolean `mask` is true, in every variable
+    /// and coordinate that has `dim` — xarray's `ds.sel(time=ds.time.dt.month == 6)` or
+    /// `ds.isel(time=mask)` with a boolean DataArray (from a comparison or
+    /// [`DataArray::isin`]). The mask is computed (one value per label); the data stay lazy.
+    /// The same checks as [`DataArray::sel_mask`].
+    ///
+    /// ```
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// use cumulus_labeled::{Dataset, Variable};
+    /// // The 1st of every month of 2019; x = month, c = 10 × month.
+    /// let t: Vec<i64> = (1..=12).map(|m| days_from_civil(2019, m, 1) * NS_PER_DAY).collect();
+    /// let ds = Dataset::new()
+    ///     .with_coord("time", Variable::from_times("time", t))?
+    ///     .with_var("x", Variable::from_vec("time", (1..=12).map(f64::from).collect::<Vec<_>>()))?
+    ///     .with_var("c", Variable::from_vec("time", (1..=12).map(|m| 10 * m).collect::<Vec<i64>>()))?;
+    /// let month = ds.get("time")?.dt("time", "month")?;
+    /// let june = ds.sel_mask("time", &month.equal(6.0))?;
+    /// assert_eq!(june.get("c")?.to_vec_f64()?, vec![60.0]);
+    /// let summer = ds.sel_mask("time", &month.isin(&[6.0, 7.0, 8.0]))?;
+    /// assert_eq!(summer.get("x")?.to_vec_f64()?, vec![6.0, 7.0, 8.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] listing the dimensions; [`LabeledError::BadSelector`] for a mask
+    /// of other dimensions, dtype or length; [`LabeledError::Mismatch`] when the mask's
+    /// coordinate differs from the dataset's.
+    pub fn sel_mask(&self, dim: &str, mask: &DataArray) -> Result<Dataset> {
+        let pos = crate::dataarray::mask_positions(dim, self.size(dim)?, self.coords.index(dim), mask)?;
+        self.select_positions(dim, &pos)
+    }
+
     /// Rechunk every data variable lazily (xarray's `Dataset.chunk`): each named dimension a
     /// variable has gets chunks of that size.
     ///

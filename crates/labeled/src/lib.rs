@@ -17,6 +17,7 @@ pub mod dataset;
 pub mod dataset_groupby;
 pub mod error;
 pub mod index;
+pub mod math;
 pub mod ops;
 mod repr;
 pub mod repr_html;

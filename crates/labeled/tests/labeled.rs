@@ -466,3 +466,46 @@ fn a_missing_label_names_its_nearest_neighbours() {
     assert!(err.contains("the nearest labels are 25 and 22"), "{err}");
     assert!(err.contains("nearest(...)"), "{err}");
 }
+
+#[test]
+fn dataset_sel_mask_keeps_the_masked_steps_in_every_variable() {
+    // series(): hourly from 2019-06-30 00:00 for 3 days; `h` along time only (= hour index),
+    // `z` along latitude only, `tt` a non-index coordinate along time.
+    let x = series();
+    let ds = Dataset::new()
+        .with_coord("time", x.coords().get("time").unwrap().clone())
+        .unwrap()
+        .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 22.0]))
+        .unwrap()
+        .with_coord("tt", Variable::from_vec("time", (0..72).map(|k| 2 * k).collect::<Vec<i64>>()))
+        .unwrap()
+        .with_var("x", x.variable().clone())
+        .unwrap()
+        .with_var("h", Variable::from_vec("time", (0..72).map(f64::from).collect::<Vec<_>>()))
+        .unwrap()
+        .with_var("z", Variable::from_vec("latitude", vec![7.0f64, 8.0]))
+        .unwrap();
+    let time = ds.get("time").unwrap();
+    // ds.sel(time=ds.time.dt.month == 6): the 24 hours of June 30.
+    let june = ds.sel_mask("time", &time.dt("time", "month").unwrap().equal(6.0)).unwrap();
+    assert_eq!(june.get("x").unwrap().shape(), &[24, 2]);
+    assert_eq!(june.get("h").unwrap().to_vec_f64().unwrap(), (0..24).map(f64::from).collect::<Vec<_>>());
+    assert_eq!(june.get("z").unwrap().to_vec_f64().unwrap(), vec![7.0, 8.0]);
+    assert_eq!(june.coords().get("tt").unwrap().shape(), &[24]);
+    assert_eq!(june.coords().index("time").unwrap().label_string(23), "2019-06-30T23:00:00");
+    // Hours 6 … 8 of every day (time.dt.hour.isin([6, 7, 8])): 9 steps, 6, 7, 8, 30, …
+    let morning = ds.sel_mask("time", &time.dt("time", "hour").unwrap().isin(&[6.0, 7.0, 8.0])).unwrap();
+    assert_eq!(
+        morning.get("h").unwrap().to_vec_f64().unwrap(),
+        vec![6.0, 7.0, 8.0, 30.0, 31.0, 32.0, 54.0, 55.0, 56.0]
+    );
+    // A mask selecting nothing keeps the dimension, with length 0.
+    let none = ds.sel_mask("time", &time.dt("time", "month").unwrap().equal(1.0)).unwrap();
+    assert_eq!(none.get("x").unwrap().shape(), &[0, 2]);
+    // Errors: an unknown dimension lists the dimensions; a mask of another length or dtype.
+    let err = ds.sel_mask("level", &time.dt("time", "month").unwrap().equal(6.0)).unwrap_err().to_string();
+    assert!(err.contains("level") && err.contains("latitude"), "{err}");
+    let short = june.get("time").unwrap().dt("time", "month").unwrap().equal(6.0);
+    assert!(ds.sel_mask("time", &short).unwrap_err().to_string().contains("72"));
+    assert!(ds.sel_mask("time", &time.dt("time", "month").unwrap()).unwrap_err().to_string().contains("bool"));
+}
