@@ -121,6 +121,35 @@ pub enum StoreError {
         /// What was being done and libnetcdf's message.
         message: String,
     },
+    /// The storage behind a store (a folder, an S3 bucket, an HTTP server) failed to answer.
+    #[error("store {store}: cannot {action} {key:?}: {message}")]
+    Storage {
+        /// The store path or URL.
+        store: PathBuf,
+        /// What was being done ("read", "list", "upload", ...).
+        action: &'static str,
+        /// The key inside the store (`.zmetadata`, `x/0.0`, ...), or `""` for the store itself.
+        key: String,
+        /// The storage layer's message.
+        message: String,
+    },
+    /// A URL was given but this build cannot read remote stores.
+    #[error(
+        "{url} is a URL, but this build of cumulus-store cannot open remote stores: enable the cargo \
+         feature `remote` (cumulus-store/remote, or cumulus/remote; e.g. `cargo build --features remote`)"
+    )]
+    RemoteDisabled {
+        /// The URL.
+        url: String,
+    },
+    /// A URL that cannot be opened as a store (unknown scheme, no bucket, bad configuration).
+    #[error("cannot open {url}: {reason}")]
+    BadUrl {
+        /// The URL.
+        url: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
     /// A labeled-array error while building the dataset.
     #[error("store {store}: {source}")]
     Labeled {

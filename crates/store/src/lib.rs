@@ -20,7 +20,10 @@
 //! With the `netcdf` feature (libnetcdf installed), `NetcdfWriter` writes the same arrays as
 //! one NetCDF-4 file, for the lesson that compares NetCDF with Zarr.
 //!
-//! Reading NetCDF and remote stores come with issue 6.
+//! With the `remote` feature, every function that opens a store also takes an
+//! `s3://bucket/prefix` or `http(s)://` URL (object_store's clients through zarrs' storage
+//! traits; endpoint and credentials from the AWS environment variables or [`RemoteOptions`]),
+//! and [`to_zarr`] writes to `s3://`. Without it, a URL gives [`StoreError::RemoteDisabled`].
 //!
 //! ```
 //! use cumulus_store::{ArraySpec, Compressor, DType, StoreWriter, WriteMode, ZarrFormat};
@@ -51,7 +54,10 @@ mod lab;
 pub mod netcdf;
 mod open;
 pub mod read;
+#[cfg(feature = "remote")]
+mod remote;
 mod spec;
+mod storage;
 mod to_zarr;
 mod update;
 mod usage;
@@ -63,9 +69,14 @@ pub use error::StoreError;
 pub use lab::{CodecRun, CompressionLab, compression_lab, workshop_codecs};
 #[cfg(feature = "netcdf")]
 pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, netcdf_deflate, open_netcdf};
-pub use open::{ChunkSpec, OpenOptions, open_mfdataset, open_zarr, open_zarr_with, stored_arrays};
-pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta};
+pub use open::{
+    ChunkSpec, OpenOptions, open_mfdataset, open_mfdataset_with, open_zarr, open_zarr_in, open_zarr_with, stored_arrays,
+};
+pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta, read_store_meta_in};
+#[cfg(feature = "remote")]
+pub use remote::upload_store;
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
+pub use storage::{RemoteOptions, StoreHandle, url_scheme};
 pub use to_zarr::{ToZarrOptions, VarEncoding, to_zarr};
 pub use usage::disk_usage;
 pub use writer::{StoreWriter, WriteMode, partial_path};

@@ -15,8 +15,9 @@ use cumulus_labeled::{DataArray, Dataset, Variable};
 use serde_json::Value;
 
 use crate::error::StoreError;
-use crate::read::{ArrayMeta, StoredArray, open_arrays};
+use crate::read::{ArrayMeta, StoredArray, open_arrays, open_arrays_in};
 use crate::spec::ZarrFormat;
+use crate::storage::{RemoteOptions, StoreHandle};
 
 fn labeled(store: &Path) -> impl Fn(cumulus_labeled::LabeledError) -> StoreError + '_ {
     move |source| StoreError::Labeled { store: store.to_path_buf(), source }
@@ -79,10 +80,20 @@ fn decode_cf(data: ChunkedArray, m: &ArrayMeta, zarr_fill_mask: bool) -> Result<
     Ok(x)
 }
 
-/// Open one store as a lazy [`Dataset`].
+/// Open one store as a lazy [`Dataset`]: a folder, or (with the `remote` feature) an
+/// `s3://bucket/prefix` or `http(s)://` URL, configured by the AWS environment variables (see
+/// [`RemoteOptions`]; pass them explicitly with [`open_zarr_with`]).
+///
+/// ```
+/// let err = cumulus_store::open_zarr("no/such/store.zarr").unwrap_err();
+/// assert!(err.to_string().contains("no such folder"));
+/// # #[cfg(not(feature = "remote"))]
+/// assert!(cumulus_store::open_zarr("s3://bucket/a.zarr").unwrap_err().to_string().contains("feature `remote`"));
+/// ```
 ///
 /// # Errors
-/// A path that is not a store, broken metadata, coordinates that cannot be read or decoded.
+/// A path that is not a store, broken metadata, coordinates that cannot be read or decoded;
+/// [`StoreError::RemoteDisabled`] for a URL without the `remote` feature.
 pub fn open_zarr(path: impl AsRef<Path>) -> Result<Dataset, StoreError> {
     open_zarr_with(path, &OpenOptions::default())
 }
@@ -119,6 +130,8 @@ pub struct OpenOptions {
     pub drop_variables: Vec<String>,
     /// Engine chunks.
     pub chunks: ChunkSpec,
+    /// How to reach remote stores (endpoint, credentials, timeouts); ignored for folders.
+    pub remote: RemoteOptions,
 }
 
 impl OpenOptions {
@@ -149,6 +162,13 @@ impl OpenOptions {
         self.chunks = ChunkSpec::InMemory;
         self
     }
+
+    /// Reach remote stores this way.
+    #[must_use]
+    pub fn remote(mut self, remote: RemoteOptions) -> Self {
+        self.remote = remote;
+        self
+    }
 }
 
 /// Open one store as a [`Dataset`] with [`OpenOptions`].
@@ -171,21 +191,34 @@ impl OpenOptions {
 /// As [`open_zarr`]; [`StoreError::FormatMismatch`] when the store's format is not the one
 /// required; a chunk size for a dimension the store does not have.
 pub fn open_zarr_with(path: impl AsRef<Path>, opts: &OpenOptions) -> Result<Dataset, StoreError> {
-    let path = path.as_ref();
+    open_zarr_in(&StoreHandle::open(path, &opts.remote)?, opts)
+}
+
+/// [`open_zarr_with`] on an opened store (any zarrs storage, see [`StoreHandle`]);
+/// `opts.remote` is not used.
+///
+/// # Errors
+/// As [`open_zarr_with`].
+pub fn open_zarr_in(store: &StoreHandle, opts: &OpenOptions) -> Result<Dataset, StoreError> {
+    let path = store.label();
     if let Some(asked) = opts.zarr_format {
-        let found = detect_format(path)?;
+        let found = detect_format(store)?;
         if found != asked {
             return Err(StoreError::FormatMismatch { path: path.to_owned(), asked, found });
         }
     }
-    let (meta, arrays) = open_arrays(path)?;
+    let (meta, arrays) = open_arrays_in(store)?;
     let arrays = arrays
         .into_iter()
         .filter(|a| !opts.drop_variables.contains(&a.meta().name))
         .map(|a| (a.meta().clone(), a as Arc<dyn ChunkSource>))
         .collect();
     let ds = build_dataset(path, meta.attrs.clone(), arrays, meta.format == ZarrFormat::V2)?;
-    match &opts.chunks {
+    apply_chunks(ds, &opts.chunks, path)
+}
+
+fn apply_chunks(ds: Dataset, chunks: &ChunkSpec, path: &Path) -> Result<Dataset, StoreError> {
+    match chunks {
         ChunkSpec::Stored => Ok(ds),
         ChunkSpec::Explicit(sizes) => {
             let sizes: Vec<(&str, usize)> = sizes.iter().map(|(d, n)| (d.as_str(), *n)).collect();
@@ -195,19 +228,17 @@ pub fn open_zarr_with(path: impl AsRef<Path>, opts: &OpenOptions) -> Result<Data
     }
 }
 
-/// The format of the store at `path` from its marker files, without parsing anything else.
-fn detect_format(path: &Path) -> Result<ZarrFormat, StoreError> {
-    if path.join("zarr.json").is_file() {
+/// The format of a store from its marker keys, without parsing anything else.
+fn detect_format(store: &StoreHandle) -> Result<ZarrFormat, StoreError> {
+    if store.exists("zarr.json")? {
         Ok(ZarrFormat::V3)
-    } else if path.join(".zgroup").is_file() || path.join(".zmetadata").is_file() {
+    } else if store.exists(".zgroup")? || store.exists(".zmetadata")? {
         Ok(ZarrFormat::V2)
-    } else if path.is_dir() {
+    } else {
         Err(StoreError::NotAStore {
-            path: path.to_owned(),
+            path: store.label().to_owned(),
             reason: "no zarr.json (Zarr format 3) and no .zgroup or .zmetadata (format 2) in it".into(),
         })
-    } else {
-        Err(StoreError::NotAStore { path: path.to_owned(), reason: "no such folder".into() })
     }
 }
 
@@ -292,17 +323,52 @@ fn encoding(m: &ArrayMeta) -> serde_json::Map<String, Value> {
 
 /// Open several stores and join them along `time` (xarray's `open_mfdataset` with
 /// `combine="by_coords"`): the metadata of all stores is read in parallel, stores are ordered
-/// by their first time, and every other coordinate, variable and dtype must agree.
+/// by their first time, and every other coordinate, variable and dtype must agree. Paths may be
+/// folders or (with the `remote` feature) URLs.
 ///
 /// # Errors
 /// A store that cannot be opened; two stores that disagree (named, with the difference);
 /// overlapping times.
 pub fn open_mfdataset<P: AsRef<Path> + Sync>(paths: &[P]) -> Result<Dataset, StoreError> {
+    open_mfdataset_with(paths, &OpenOptions::default())
+}
+
+/// [`open_mfdataset`] with xarray's keyword arguments: `drop_variables` and `zarr_format` apply
+/// to every store, `chunks` to the combined dataset (as stored, explicit sizes per dimension,
+/// or loaded into memory), `remote` to every URL.
+///
+/// ```
+/// # use cumulus_store::*;
+/// # use cumulus_labeled::{Dataset, Variable};
+/// # let dir = tempfile::tempdir()?;
+/// # let mut paths = Vec::new();
+/// # for (year, t0) in [(2024, 0_i64), (2025, 4)] {
+/// #     let times: Vec<i64> = (t0..t0 + 4).map(|h| h * 3_600_000_000_000).collect();
+/// #     let ds = Dataset::new()
+/// #         .with_coord("time", Variable::from_times("time", times))?
+/// #         .with_var("t2m", Variable::from_vec("time", vec![1.0_f64, 2.0, 3.0, 4.0]))?
+/// #         .with_var("k_index", Variable::from_vec("time", vec![0.0_f64; 4]))?;
+/// #     let p = dir.path().join(format!("{year}.zarr"));
+/// #     to_zarr(&ds, &p, &ToZarrOptions::default())?;
+/// #     paths.push(p);
+/// # }
+/// let opts = OpenOptions::default().drop_variables(&["k_index"]).chunks(&[("time", 8)]);
+/// let ds = open_mfdataset_with(&paths, &opts)?;
+/// assert_eq!(ds.data_vars(), vec!["t2m"]);
+/// assert_eq!(ds.get("t2m")?.data().chunks().axes()[0], vec![8]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`open_mfdataset`] and [`open_zarr_with`].
+pub fn open_mfdataset_with<P: AsRef<Path> + Sync>(paths: &[P], opts: &OpenOptions) -> Result<Dataset, StoreError> {
     if paths.is_empty() {
         return Err(StoreError::NotAStore { path: PathBuf::new(), reason: "open_mfdataset got no paths".into() });
     }
+    let each = OpenOptions { chunks: ChunkSpec::Stored, ..opts.clone() };
     let opened: Vec<Result<Dataset, StoreError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = paths.iter().map(|p| s.spawn(move || open_zarr(p.as_ref()))).collect();
+        let each = &each;
+        let handles: Vec<_> = paths.iter().map(|p| s.spawn(move || open_zarr_with(p.as_ref(), each))).collect();
         handles
             .into_iter()
             .map(|h| {
@@ -319,7 +385,9 @@ pub fn open_mfdataset<P: AsRef<Path> + Sync>(paths: &[P]) -> Result<Dataset, Sto
     for (p, d) in paths.iter().zip(opened) {
         parts.push((p.as_ref().to_path_buf(), d?));
     }
-    combine_by_time(parts)
+    let first = parts.iter().map(|(p, _)| p.clone()).min().unwrap_or_default();
+    let ds = combine_by_time(parts)?;
+    apply_chunks(ds, &opts.chunks, &first)
 }
 
 fn first_time(ds: &Dataset) -> i64 {

@@ -1,6 +1,9 @@
 //! Reading stores: the array metadata of a Zarr v2 or v3 store (from consolidated metadata,
-//! or a scan of the folder when there is none) and [`StoredArray`], a lazy chunk source that
-//! decodes one stored chunk at a time through zarrs.
+//! or a scan of the store when there is none and the storage can list) and [`StoredArray`], a
+//! lazy chunk source that decodes one stored chunk at a time through zarrs.
+//!
+//! Everything goes through a [`StoreHandle`] (zarrs' storage traits), so the same code reads a
+//! local folder, an S3 bucket or an HTTP server.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,10 +12,11 @@ use cumulus_chunked::{Block, ChunkSource, Chunks, DType, SourceError};
 use serde_json::{Map, Value};
 use zarrs::array::Array;
 use zarrs::array::CodecOptions;
-use zarrs::filesystem::FilesystemStore;
+use zarrs::storage::ReadableStorageTraits;
 
 use crate::error::StoreError;
 use crate::spec::ZarrFormat;
+use crate::storage::{RemoteOptions, StoreHandle};
 
 /// What the metadata says about one array.
 #[derive(Debug, Clone)]
@@ -38,7 +42,7 @@ pub struct ArrayMeta {
 /// The metadata of every array in a store.
 #[derive(Debug, Clone)]
 pub struct StoreMeta {
-    /// The store folder.
+    /// The store folder or URL.
     pub path: PathBuf,
     /// Its format.
     pub format: ZarrFormat,
@@ -48,18 +52,6 @@ pub struct StoreMeta {
     pub attrs: Map<String, Value>,
     /// Things the user should know (e.g. "not consolidated").
     pub warnings: Vec<String>,
-}
-
-fn read_json(store: &Path, file: &Path) -> Result<Option<Value>, StoreError> {
-    match std::fs::read(file) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|source| StoreError::Json {
-            store: store.to_path_buf(),
-            file: file.strip_prefix(store).unwrap_or(file).display().to_string(),
-            source,
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(StoreError::io("read", file, e)),
-    }
 }
 
 fn v2_dtype(s: &str) -> Option<DType> {
@@ -193,17 +185,26 @@ fn meta_v3(store: &Path, name: &str, m: &Value) -> Result<ArrayMeta, StoreError>
     })
 }
 
-/// Read the metadata of every array of the store at `path`.
+/// Read the metadata of every array of the store at `path` (a folder, or a URL with the
+/// `remote` feature).
 ///
 /// # Errors
 /// [`StoreError::NotAStore`] when there is neither `.zgroup`/`.zmetadata` nor `zarr.json`;
 /// [`StoreError::Json`] naming a broken metadata file.
 pub fn read_store_meta(path: &Path) -> Result<StoreMeta, StoreError> {
-    if !path.is_dir() {
-        return Err(StoreError::NotAStore { path: path.to_path_buf(), reason: "no such folder".into() });
-    }
+    read_store_meta_in(&StoreHandle::open(path, &RemoteOptions::default())?)
+}
+
+/// [`read_store_meta`] of an opened store. Consolidated metadata is read with one request; a
+/// store without it is scanned when the storage can list (folders, S3), and is an error when
+/// it cannot (plain HTTP).
+///
+/// # Errors
+/// As [`read_store_meta`]; [`StoreError::Storage`] when the storage fails to answer.
+pub fn read_store_meta_in(store: &StoreHandle) -> Result<StoreMeta, StoreError> {
+    let path = store.label();
     let mut warnings = Vec::new();
-    if let Some(root) = read_json(path, &path.join("zarr.json"))? {
+    if let Some(root) = store.get_json("zarr.json")? {
         let mut arrays = Vec::new();
         match root["consolidated_metadata"]["metadata"].as_object() {
             Some(meta) => {
@@ -214,9 +215,9 @@ pub fn read_store_meta(path: &Path) -> Result<StoreMeta, StoreError> {
                 }
             }
             None => {
-                warnings.push(format!("{} has no consolidated metadata; scanned the folder instead", path.display()));
-                for name in subfolders(path)? {
-                    if let Some(m) = read_json(path, &path.join(&name).join("zarr.json"))?
+                warnings.push(format!("{} has no consolidated metadata; scanned the store instead", path.display()));
+                for name in scan(store, "zarr.json")? {
+                    if let Some(m) = store.get_json(&format!("{name}/zarr.json"))?
                         && m["node_type"] == "array"
                     {
                         arrays.push(meta_v3(path, &name, &m)?);
@@ -228,7 +229,7 @@ pub fn read_store_meta(path: &Path) -> Result<StoreMeta, StoreError> {
         let attrs = root["attributes"].as_object().cloned().unwrap_or_default();
         return Ok(StoreMeta { path: path.to_path_buf(), format: ZarrFormat::V3, arrays, attrs, warnings });
     }
-    let zmeta = read_json(path, &path.join(".zmetadata"))?;
+    let zmeta = store.get_json(".zmetadata")?;
     let mut arrays = Vec::new();
     let attrs = match zmeta {
         Some(z) => {
@@ -241,40 +242,45 @@ pub fn read_store_meta(path: &Path) -> Result<StoreMeta, StoreError> {
             meta.get(".zattrs").and_then(Value::as_object).cloned().unwrap_or_default()
         }
         None => {
-            if read_json(path, &path.join(".zgroup"))?.is_none() {
+            if store.get_json(".zgroup")?.is_none() {
+                // On S3, listing tells a missing bucket (an error that says so) from a prefix
+                // that holds no store.
+                if store.is_remote() {
+                    store.subfolders()?;
+                }
                 return Err(StoreError::NotAStore {
                     path: path.to_path_buf(),
                     reason: "there is no .zgroup, .zmetadata or zarr.json".into(),
                 });
             }
             warnings.push(format!(
-                "{} has no consolidated metadata (.zmetadata); scanned the folder instead",
+                "{} has no consolidated metadata (.zmetadata); scanned the store instead",
                 path.display()
             ));
-            for name in subfolders(path)? {
-                let dir = path.join(&name);
-                if let Some(zarray) = read_json(path, &dir.join(".zarray"))? {
-                    let zattrs = read_json(path, &dir.join(".zattrs"))?;
+            for name in scan(store, ".zmetadata")? {
+                if let Some(zarray) = store.get_json(&format!("{name}/.zarray"))? {
+                    let zattrs = store.get_json(&format!("{name}/.zattrs"))?;
                     arrays.push(meta_v2(path, &name, &zarray, zattrs.as_ref())?);
                 }
             }
-            read_json(path, &path.join(".zattrs"))?.and_then(|v| v.as_object().cloned()).unwrap_or_default()
+            store.get_json(".zattrs")?.and_then(|v| v.as_object().cloned()).unwrap_or_default()
         }
     };
     arrays.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(StoreMeta { path: path.to_path_buf(), format: ZarrFormat::V2, arrays, attrs, warnings })
 }
 
-fn subfolders(path: &Path) -> Result<Vec<String>, StoreError> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(path).map_err(|e| StoreError::io("list", path, e))? {
-        let e = e.map_err(|e| StoreError::io("list", path, e))?;
-        if e.path().is_dir() {
-            out.push(e.file_name().to_string_lossy().into_owned());
-        }
-    }
-    out.sort();
-    Ok(out)
+/// The top-level folders of a store without consolidated metadata, or an error saying why it
+/// cannot be scanned (`missing`: the consolidated metadata it lacks).
+fn scan(store: &StoreHandle, missing: &str) -> Result<Vec<String>, StoreError> {
+    store.subfolders()?.ok_or_else(|| StoreError::NotAStore {
+        path: store.label().to_path_buf(),
+        reason: format!(
+            "it has no consolidated metadata ({missing}) and this storage cannot list its keys, so its \
+             arrays cannot be found; write it with consolidated metadata (to_zarr and StoreWriter do) \
+             or serve it from storage that can list (a folder, S3)"
+        ),
+    })
 }
 
 /// One stored array as a lazy chunk source: opening reads metadata only; every
@@ -284,7 +290,7 @@ pub struct StoredArray {
     meta: ArrayMeta,
     label: String,
     chunks: Chunks,
-    array: Array<FilesystemStore>,
+    array: Array<dyn ReadableStorageTraits>,
     options: CodecOptions,
 }
 
@@ -295,12 +301,13 @@ impl std::fmt::Debug for StoredArray {
 }
 
 impl StoredArray {
-    /// Open array `meta.name` of the store at `path`.
+    /// Open array `meta.name` of `store`.
     ///
     /// # Errors
     /// [`StoreError::Zarr`] when zarrs cannot open it (unknown codec, bad metadata).
-    pub fn open(path: &Path, store: Arc<FilesystemStore>, meta: ArrayMeta) -> Result<StoredArray, StoreError> {
-        let array = Array::open(store, &format!("/{}", meta.name)).map_err(|e| StoreError::Zarr {
+    pub fn open(store: &StoreHandle, meta: ArrayMeta) -> Result<StoredArray, StoreError> {
+        let path = store.label();
+        let array = Array::open(store.storage(), &format!("/{}", meta.name)).map_err(|e| StoreError::Zarr {
             store: path.to_path_buf(),
             variable: meta.name.clone(),
             message: e.to_string(),
@@ -310,7 +317,11 @@ impl StoredArray {
             variable: meta.name.clone(),
             message: e.to_string(),
         })?;
-        let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+        // Local chunks are named by the store folder; remote ones by the whole URL.
+        let file = match path.file_name() {
+            Some(f) if !store.is_remote() => f.to_string_lossy().into_owned(),
+            _ => path.display().to_string().trim_end_matches('/').to_owned(),
+        };
         // One decode thread per chunk: the engine already decodes many chunks in parallel.
         let options = CodecOptions::default().with_concurrent_target(1);
         Ok(StoredArray { label: format!("{file}/{}", meta.name), meta, chunks, array, options })
@@ -386,16 +397,16 @@ impl ChunkSource for StoredArray {
 /// # Errors
 /// As [`read_store_meta`] and [`StoredArray::open`].
 pub fn open_arrays(path: &Path) -> Result<(StoreMeta, Vec<Arc<StoredArray>>), StoreError> {
-    let meta = read_store_meta(path)?;
-    let store = Arc::new(FilesystemStore::new(path).map_err(|e| StoreError::Zarr {
-        store: path.to_path_buf(),
-        variable: String::new(),
-        message: e.to_string(),
-    })?);
-    let arrays = meta
-        .arrays
-        .iter()
-        .map(|m| StoredArray::open(path, store.clone(), m.clone()).map(Arc::new))
-        .collect::<Result<Vec<_>, _>>()?;
+    open_arrays_in(&StoreHandle::open(path, &RemoteOptions::default())?)
+}
+
+/// [`open_arrays`] of an opened store.
+///
+/// # Errors
+/// As [`read_store_meta_in`] and [`StoredArray::open`].
+pub fn open_arrays_in(store: &StoreHandle) -> Result<(StoreMeta, Vec<Arc<StoredArray>>), StoreError> {
+    let meta = read_store_meta_in(store)?;
+    let arrays =
+        meta.arrays.iter().map(|m| StoredArray::open(store, m.clone()).map(Arc::new)).collect::<Result<Vec<_>, _>>()?;
     Ok((meta, arrays))
 }

@@ -177,6 +177,8 @@ pub struct ToZarrOptions {
     /// task: `cumulus_dashboard::ComputeProgress` shows an indicatif bar (tasks done/total,
     /// rate, ETA), as `cumulus convert` does, and a dashboard's `options()` show the write live.
     pub compute: ComputeOptions,
+    /// How to reach a remote target (`s3://` URLs, with the `remote` feature).
+    pub remote: crate::storage::RemoteOptions,
 }
 
 impl Default for ToZarrOptions {
@@ -189,6 +191,7 @@ impl Default for ToZarrOptions {
             append_dim: None,
             region: None,
             compute: ComputeOptions::default(),
+            remote: crate::storage::RemoteOptions::default(),
         }
     }
 }
@@ -330,11 +333,23 @@ fn write_var<T: StoreElement + BlockElement>(
 
 /// Write `ds` to a Zarr store at `path`; returns the store's path.
 ///
+/// With the `remote` feature, `path` may be an `s3://bucket/prefix` URL (modes `Create` and
+/// `Overwrite`): the store is written to a local scratch folder and uploaded with its
+/// consolidated metadata last (see `upload_store`).
+///
 /// # Errors
 /// An existing store with `WriteMode::Create`; a dtype Zarr writing does not support here; a
-/// failing chunk (the partial store is removed).
+/// failing chunk (the partial store is removed); [`StoreError::RemoteDisabled`] for a URL
+/// without the `remote` feature.
 pub fn to_zarr(ds: &Dataset, path: impl AsRef<Path>, opts: &ToZarrOptions) -> Result<PathBuf, StoreError> {
     let path = path.as_ref();
+    if crate::storage::url_scheme(path).is_some() {
+        let url = path.to_str().unwrap_or_default();
+        #[cfg(feature = "remote")]
+        return crate::remote::to_zarr_remote(ds, url, opts);
+        #[cfg(not(feature = "remote"))]
+        return Err(StoreError::RemoteDisabled { url: url.to_owned() });
+    }
     if opts.mode != WriteMode::Append && (opts.append_dim.is_some() || opts.region.is_some()) {
         return Err(StoreError::InvalidSpec {
             store: path.to_path_buf(),

@@ -192,3 +192,21 @@ fn open_options_format_drop_variables_and_chunks() {
     assert_eq!(x.data().num_chunks(), 1);
     assert_eq!(x.to_vec_f64().unwrap(), expected);
 }
+
+#[test]
+fn urls_without_the_remote_feature_say_how_to_enable_it() {
+    use std::path::Path;
+    assert_eq!(cumulus_store::url_scheme(Path::new("C:/data/a.zarr")), None);
+    assert_eq!(cumulus_store::url_scheme(Path::new("./s3://x")), None);
+    if cfg!(feature = "remote") {
+        return; // tests/remote.rs covers URLs with the feature (against local servers only)
+    }
+    for url in ["s3://bucket/era5.zarr", "https://example.org/era5.zarr"] {
+        let e = open_zarr(url).unwrap_err();
+        assert!(matches!(e, StoreError::RemoteDisabled { .. }), "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains(url) && msg.contains("feature `remote`"), "{msg}");
+        let e = to_zarr(&Dataset::new(), url, &ToZarrOptions::default()).unwrap_err();
+        assert!(matches!(e, StoreError::RemoteDisabled { .. }), "{e}");
+    }
+}
