@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # A real S3-compatible server for the remote-store tests: moto (PyPI, pinned) in a cached venv.
 #
-#   .ci/s3.sh            creates ~/.cache/cumulus/venv-s3 if it is missing (idempotent) and
+#   .ci/s3.sh            creates $CUMULUS_CACHE/venv-s3 (default ~/.cache/cumulus) if it is missing (idempotent) and
 #                        prints the path of its moto_server executable on stdout.
 #
 # Use it as:  CUMULUS_MOTO_SERVER=$(.ci/s3.sh) cargo test -p cumulus-store --features remote --test remote
 set -euo pipefail
 
 MOTO_VERSION=5.2.5
-VENV="${CUMULUS_S3_VENV:-$HOME/.cache/cumulus/venv-s3}"
+VENV="${CUMULUS_S3_VENV:-${CUMULUS_CACHE:-$HOME/.cache/cumulus}/venv-s3}"
 SERVER="$VENV/bin/moto_server"
 STAMP="$VENV/.moto-$MOTO_VERSION"
 
