@@ -55,7 +55,13 @@ impl Optimizer {
         }
         let inputs: Vec<NodeRef> = n.inputs().into_iter().map(|i| self.visit(i)).collect::<Result<_>>()?;
         let rebuilt = node::with_inputs(n, inputs)?;
-        let out = self.rewrite(&rebuilt)?;
+        let mut out = self.rewrite(&rebuilt)?;
+        // A rewrite keeps the values but may regroup them into other chunks (a fused `take`
+        // followed by a stepped slice makes its own runs); the consumers of `n` and the
+        // assembly of the result rely on `n`'s chunks, so restore them.
+        if out.chunks != n.chunks {
+            out = node::rechunk(&out, n.chunks.clone())?;
+        }
         self.done.insert(n.id, out.clone());
         Ok(out)
     }
