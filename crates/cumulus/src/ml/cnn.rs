@@ -591,7 +591,8 @@ mod tests {
         assert!(p.iter().all(|&v| v > 0.0 && v < 1.0));
         let mut nan = b.clone();
         nan.x[[0, 1, 1, 1]] = f32::NAN;
-        let mut t = Trainer::new(&mut ConvNet::new(&small(1)).unwrap(), 1e-3, 1.0).unwrap();
+        let mut other = ConvNet::new(&small(1)).unwrap();
+        let mut t = Trainer::new(&mut other, 1e-3, 1.0).unwrap();
         assert!(matches!(t.step(&nan), Err(MlError::NotFinite { count: 1, .. })));
         let wrong = Array4::<f32>::zeros((1, 8, 8, 3));
         assert!(matches!(net.predict_logits(wrong.view()), Err(MlError::Shape { what: "x", .. })));
