@@ -22,7 +22,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, Slice};
 
 use super::Batch;
-use super::batch::check;
+use super::batch::{check, check_finite};
 use super::error::{MlError, tensor};
 
 /// The shape of a [`ConvNet`] and the seed of its initial weights.
@@ -473,13 +473,14 @@ impl<'a> Trainer<'a> {
     ///
     /// # Errors
     /// [`MlError::Shape`] for mismatched or wrongly sized arrays, [`MlError::Empty`] for an
-    /// empty batch.
+    /// empty batch, [`MlError::NotFinite`] for NaN or infinite features.
     pub fn step(&mut self, batch: &Batch) -> Result<f64, MlError> {
         check(batch.x.shape(), batch.y.shape())?;
         self.net.check_x(batch.x.shape())?;
         if batch.is_empty() {
             return Err(MlError::Empty { what: "the batch" });
         }
+        check_finite(batch.x.view(), "x")?;
         let x = to_nchw(batch.x.view())?;
         let (n, h, w) = batch.y.dim();
         let y = Tensor::from_vec(batch.y.iter().copied().collect::<Vec<f32>>(), (n, 1, h, w), &Device::Cpu)
@@ -588,6 +589,11 @@ mod tests {
         assert_eq!(net.predict_logits(b.x.view()).unwrap().dim(), (3, 8, 8));
         let p = net.predict_proba(b.x.view()).unwrap();
         assert!(p.iter().all(|&v| v > 0.0 && v < 1.0));
+        let mut nan = b.clone();
+        nan.x[[0, 1, 1, 1]] = f32::NAN;
+        let mut other = ConvNet::new(&small(1)).unwrap();
+        let mut t = Trainer::new(&mut other, 1e-3, 1.0).unwrap();
+        assert!(matches!(t.step(&nan), Err(MlError::NotFinite { count: 1, .. })));
         let wrong = Array4::<f32>::zeros((1, 8, 8, 3));
         assert!(matches!(net.predict_logits(wrong.view()), Err(MlError::Shape { what: "x", .. })));
         assert!(matches!(
@@ -655,5 +661,9 @@ mod tests {
         assert_eq!(net.predict_logits(b.x.view()).unwrap(), back.predict_logits(b.x.view()).unwrap());
         std::fs::write(&path, b"not a safetensors file").unwrap();
         assert!(matches!(ConvNet::load(&path), Err(MlError::Checkpoint { .. })));
+        // A missing file names the path.
+        let err = ConvNet::load(dir.path().join("missing.safetensors")).unwrap_err();
+        assert!(matches!(&err, MlError::Checkpoint { path, .. } if path.ends_with("missing.safetensors")), "{err}");
+        assert!(err.to_string().contains("missing.safetensors"), "{err}");
     }
 }

@@ -132,6 +132,7 @@ pub(crate) fn patch_generator_checked(ds: &Dataset, patch: usize, batch_time: us
 ///
 /// # Errors
 /// [`MlError::Batches`] when a batch cannot be read; [`MlError::Empty`] with no batch;
+/// [`MlError::NotFinite`] naming the feature variable with NaN or infinite values;
 /// [`MlError::Shape`] when the generator does not slice `latitude`, `longitude` and `time`.
 pub fn collect_patches(dataset: &PatchDataset) -> Result<Patches, MlError> {
     let bgen = dataset.generator();
@@ -160,6 +161,19 @@ pub fn collect_patches(dataset: &PatchDataset) -> Result<Patches, MlError> {
                 expected: format!("{} samples, one per hour of {time:?}", time.len()),
                 got: b.x.shape().to_vec(),
             });
+        }
+        for (c, name) in dataset.features().iter().enumerate() {
+            let bad = b.x.index_axis(Axis(3), c).iter().filter(|v| !v.is_finite()).count();
+            if bad > 0 {
+                return Err(MlError::NotFinite {
+                    variable: name.clone(),
+                    count: bad,
+                    first: format!(
+                        "in the patch at latitude index {}, longitude index {}, time indices {time:?}",
+                        lat.start, lon.start
+                    ),
+                });
+            }
         }
         corners.extend(std::iter::repeat_n((lat.start, lon.start), time.len()));
         times.extend(time);

@@ -10,11 +10,15 @@
 //! Three models, from simple to spatial, all trained on the CPU:
 //!
 //! - [`Climatology`]: the train-set frequency of convection at each pixel (no features).
-//! - [`LogisticRegression`]: one pixel at a time, on standardized features, fitted by Newton's
-//!   method with class weights (scikit-learn's `LogisticRegression(class_weight=...)`).
+//! - [`LogisticRegression`]: one pixel at a time, on standardized features, fitted by
+//!   linfa-logistic (scikit-learn's `LogisticRegression`); linfa has no class weights, so the
+//!   balancing is a documented intercept shift (see [`LogisticRegression::fit`]).
 //! - [`ConvNet`]: a few 3 × 3 convolutions with ReLU and a 1 × 1 head giving a logit per pixel,
 //!   trained with weighted binary cross-entropy (`pos_weight`) and Adam (PyTorch's
 //!   `BCEWithLogitsLoss(pos_weight=...)` and `torch.optim.Adam`), built on `candle`.
+//!
+//! [`run_part3`] (module [`pipeline`]) chains it all on the stores of a folder, as the
+//! `convection` example and `cumulus demo` run it.
 //!
 //! [`evaluate`] scores probabilities against the labels with cumulus-skill (CSI, ETS, F1 at a
 //! threshold chosen on the training data, and the ROC AUC).
@@ -63,6 +67,7 @@ mod data;
 mod error;
 mod logistic;
 mod metrics;
+pub mod pipeline;
 mod predict;
 mod standardize;
 
@@ -76,6 +81,7 @@ pub use data::{
 pub use error::MlError;
 pub use logistic::{LogisticOptions, LogisticRegression};
 pub use metrics::{Scores, best_threshold, evaluate};
+pub use pipeline::{Part3Options, Part3Results, run_part3};
 pub use predict::{predict_map, prediction_generator};
 pub use standardize::Standardizer;
 
