@@ -37,6 +37,15 @@ impl Coords {
         }
     }
 
+    /// Add or replace a coordinate without an index, placed right after `after` (at the end
+    /// when there is no `after`), as xarray lists a non-index coordinate after the dimension
+    /// coordinate it lies along.
+    pub(crate) fn insert_after(&mut self, after: &str, name: &str, var: Variable) {
+        self.remove(name);
+        let at = self.entries.iter().position(|e| e.0 == after).map_or(self.entries.len(), |i| i + 1);
+        self.entries.insert(at, (name.to_string(), var, None));
+    }
+
     /// A coordinate variable.
     pub fn get(&self, name: &str) -> Option<&Variable> {
         self.entries.iter().find(|e| e.0 == name).map(|e| &e.1)

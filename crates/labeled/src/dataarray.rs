@@ -1276,13 +1276,45 @@ impl GroupBy {
         self.reduce(ReduceOp::Mean, None)
     }
 
-    /// `grouped - per_group`: subtract from every element the value of its group
-    /// (`ds.groupby("time.month") - clim`).
+    /// `grouped op per_group`: combine every element with the value of its group, e.g. the
+    /// anomaly `da.groupby("time.month") - clim`. The result has the grouped array's
+    /// dimensions and, as in xarray, the group keys as a non-index coordinate along the
+    /// grouped dimension: `month` (int64, along `time`) for `"time.month"`, `hour` for
+    /// `"time.hour"`, and so on. Groups by name (`"time.season"`) get no such coordinate
+    /// (xarray's holds strings, and variables here hold numbers only); a group by the
+    /// dimension coordinate itself needs none.
+    ///
+    /// ```
+    /// use cumulus_chunked::BinaryOp;
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// // Jan 1, Jan 2, Feb 1.
+    /// let t: Vec<i64> = [(1, 1), (1, 2), (2, 1)].iter().map(|&(m, d)| days_from_civil(2019, m, d) * NS_PER_DAY).collect();
+    /// let x = DataArray::new("x", Variable::from_vec("time", vec![1.0_f64, 3.0, 7.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let by_month = x.groupby("time.month")?;
+    /// let anomaly = by_month.binary(BinaryOp::Sub, &by_month.mean()?)?;
+    /// assert_eq!(anomaly.to_vec_f64()?, vec![-1.0, 1.0, 0.0]);
+    /// let month = anomaly.coord("month")?;
+    /// assert_eq!((month.dims(), month.to_vec_f64()?), (&["time".to_string()][..], vec![1.0, 1.0, 2.0]));
+    /// assert!(anomaly.coords().index("month").is_none()); // not an index: time stays the dimension
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
     ///
     /// # Errors
     /// When `per_group` lacks the group dimension or a group.
     pub fn binary(&self, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
-        self.obj.binary(op, &self.spread(per_group)?)
+        Ok(self.with_key_coord(self.obj.binary(op, &self.spread(per_group)?)?))
+    }
+
+    /// `out` with the group keys as a non-index coordinate along the grouped dimension (after
+    /// the dimension's own coordinate), as xarray's groupby arithmetic leaves them.
+    fn with_key_coord(&self, mut out: DataArray) -> DataArray {
+        if self.names.is_none() && self.group != self.dim {
+            let keys = Variable::from_vec(&self.dim, self.keys.clone());
+            out.coords.insert_after(&self.dim, &self.group, keys);
+        }
+        out
     }
 
     /// `per_group`'s value of every element's group, along the grouped dimension.
@@ -1346,7 +1378,7 @@ impl GroupBy {
     /// For a Dataset groupby: `other op per_group` for a variable that lacks the grouped
     /// dimension; the result gets the grouped dimension in front, as in xarray.
     pub(crate) fn binary_other(&self, other: &DataArray, op: BinaryOp, per_group: &DataArray) -> Result<DataArray> {
-        let mut out = other.binary(op, &self.spread(per_group)?)?;
+        let mut out = self.with_key_coord(other.binary(op, &self.spread(per_group)?)?);
         out.name = other.name.clone();
         let mut order: Vec<&str> = vec![self.dim.as_str()];
         order.extend(out.dims().iter().map(String::as_str).filter(|d| *d != self.dim));

@@ -257,8 +257,9 @@ impl DatasetGroupBy {
     /// each variable combined with the value of its group in the same-named variable of
     /// `per_group`, which must have the group dimension. As in xarray, only the variables
     /// present in both datasets are in the result; a variable without the grouped dimension
-    /// gets it, in front. Unlike xarray, and as [`GroupBy::binary`], the result carries no
-    /// non-index group coordinate (`month`) along the grouped dimension.
+    /// gets it, in front. As in xarray (and [`GroupBy::binary`]), the group keys become a
+    /// non-index coordinate along the grouped dimension: `month` (int64, along `time`) for
+    /// `"time.month"`; none for groups by name (`"time.season"`).
     ///
     /// ```
     /// use cumulus_chunked::BinaryOp;
@@ -271,6 +272,8 @@ impl DatasetGroupBy {
     /// let g = ds.groupby("time.month")?;
     /// let anomaly = g.binary(BinaryOp::Sub, &g.mean()?)?;
     /// assert_eq!(anomaly.get("x")?.to_vec_f64()?, vec![-1.0, 1.0, 0.0]);
+    /// assert_eq!(anomaly.coords().names(), ["time", "month"]);
+    /// assert_eq!(anomaly.get("month")?.to_vec_f64()?, vec![1.0, 1.0, 2.0]);
     /// # Ok::<(), cumulus_labeled::LabeledError>(())
     /// ```
     ///
@@ -460,6 +463,18 @@ mod tests {
         assert_eq!(c.dims(), ["time", "lat"]);
         assert_eq!(c.to_vec_f64().unwrap().iter().filter(|v| **v == 0.0).count(), 4);
         assert_eq!(an.coords().index("time").unwrap().len(), 4);
+        // xarray's non-index `month` coordinate: int64 along time, right after time, for the
+        // variables with time and for c, which got time from the grouping.
+        let month = an.coords().get("month").unwrap();
+        assert_eq!((month.dims(), month.dtype()), (&["time".to_string()][..], cumulus_chunked::DType::I64));
+        assert!(an.coords().index("month").is_none());
+        assert_eq!(an.coords().names()[..2], ["time", "month"]);
+        assert_eq!(an.get("month").unwrap().to_vec_f64().unwrap(), vec![1.0, 1.0, 2.0, 2.0]);
+        assert_eq!(c.coord("month").unwrap().to_vec_f64().unwrap(), vec![1.0, 1.0, 2.0, 2.0]);
+        // Groups by name get no such coordinate (it would hold strings).
+        let s = ds().groupby("time.season").unwrap();
+        let by_season = s.sub(&s.mean().unwrap()).unwrap();
+        assert!(by_season.coords().get("season").is_none() && by_season.coords().get("month").is_none());
     }
 
     #[test]
@@ -529,6 +544,10 @@ mod tests {
         assert_eq!(a.to_vec_f64().unwrap(), vec![2.0, 3.0, 4.0, 6.0]);
         assert_eq!(a.attrs()["units"], "K");
         let g = ds.groupby("m").unwrap();
-        assert_eq!(g.sub(&g.mean().unwrap()).unwrap().get("a").unwrap().attrs()["units"], "K");
+        let an = g.sub(&g.mean().unwrap()).unwrap();
+        assert_eq!(an.get("a").unwrap().attrs()["units"], "K");
+        // Grouped by the dimension coordinate itself: no extra coordinate, m keeps its labels.
+        assert_eq!(an.coords().names(), ["m"]);
+        assert_eq!(an.get("m").unwrap().to_vec_f64().unwrap(), vec![2.0, 1.0, 2.0]);
     }
 }

@@ -298,6 +298,12 @@ fn groupby_hour_and_dayofyear() {
     let anom = x.groupby("time.hour").unwrap().binary(BinaryOp::Sub, &by_hour).unwrap();
     // Index 25 (hour 1 of day 2): 25 - mean(1, 25, 49) = 0.
     assert_eq!(anom.isel([("time", 25)]).unwrap().to_vec_f64().unwrap(), vec![0.0, 0.0]);
+    // The hour of every step, as xarray's non-index `hour` coordinate along time.
+    let hour = anom.coord("hour").unwrap();
+    assert_eq!(hour.dims(), &["time"]);
+    assert_eq!(hour.to_vec_f64().unwrap(), (0..72).map(|k| f64::from(k % 24)).collect::<Vec<_>>());
+    // Selecting a step keeps it as a scalar coordinate.
+    assert_eq!(anom.isel([("time", 30)]).unwrap().coord("hour").unwrap().item().unwrap(), 6.0);
 }
 
 #[test]
