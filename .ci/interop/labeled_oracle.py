@@ -123,6 +123,14 @@ def expected():
     dump_ds(out, "ds_weighted_mean_all", ds[["x", "y"]].weighted(w).mean(["time", "latitude"]))
     dump_ds(out, "ds_weighted_mean_latitude", ds.weighted(w).mean("latitude"))
     dump_ds(out, "ds_weighted_sum_latitude", ds.weighted(w).sum("latitude"))
+    out["cos_deg2rad_latitude"] = dump(np.cos(np.deg2rad(x.latitude)))
+    dump_ds(out, "ds_sel_mask_june", ds.sel(time=ds.time.dt.month == 6))
+    anom = ds.groupby("time.month") - clim
+    assert anom.month.dtype == np.int64 and anom.month.dims == ("time",) and "month" not in anom.indexes
+    out["ds_groupby_month_anomaly_month_coord"] = dump(anom.month)
+    hourly = x.groupby("time.hour") - x.groupby("time.hour").mean()
+    assert hourly.hour.dtype == np.int64 and hourly.hour.dims == ("time",) and "hour" not in hourly.indexes
+    out["groupby_hour_anomaly_hour_coord"] = dump(hourly.hour)
     return out
 
 

@@ -189,6 +189,17 @@ fn main() -> Result<(), LabeledError> {
     dump_ds(&mut put, "ds_weighted_mean_latitude", &ds.weighted(&w).mean("latitude")?)?;
     dump_ds(&mut put, "ds_weighted_sum_latitude", &ds.weighted(&w).sum("latitude")?)?;
 
+    // 10. Math on a coordinate (the workshop's weights), a Dataset masked by a comparison,
+    //     and the non-index `month` coordinate of groupby arithmetic.
+    let lat = x.coord("latitude")?;
+    put("cos_deg2rad_latitude", dump(&lat.deg2rad().cos())?);
+    let june = ds.sel_mask("time", &ds.get("time")?.dt("time", "month")?.equal(6.0))?;
+    dump_ds(&mut put, "ds_sel_mask_june", &june)?;
+    let an = by_month.sub(&clim)?;
+    put("ds_groupby_month_anomaly_month_coord", dump(&an.get("month")?)?);
+    let hourly = x.groupby("time.hour")?;
+    put("groupby_hour_anomaly_hour_coord", dump(&hourly.binary(BinaryOp::Sub, &hourly.mean()?)?.coord("hour")?)?);
+
     println!("{}", Value::Object(out));
     Ok(())
 }

@@ -27,6 +27,26 @@ fn is_coordinate(m: &ArrayMeta) -> bool {
     m.dims.len() == 1 && m.dims[0] == m.name
 }
 
+/// The names CF's `coordinates` attributes list (the dataset's and every array's): the
+/// non-index coordinates, such as `month` along `time` after a groupby anomaly, or the
+/// `latitude` and `longitude` of a pointwise selection along `city`.
+fn listed_coordinates(
+    attrs: &serde_json::Map<String, Value>,
+    arrays: &[(ArrayMeta, Arc<dyn ChunkSource>)],
+) -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(attrs)
+        .chain(arrays.iter().map(|(m, _)| &m.attrs))
+        .filter_map(|a| a.get(COORDINATES).and_then(Value::as_str))
+        .flat_map(|s| s.split_whitespace().map(str::to_string))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The CF attribute that lists a variable's non-index coordinates.
+pub(crate) const COORDINATES: &str = "coordinates";
+
 /// CF time of a variable's attributes, if it has time units.
 fn cf_time(store: &Path, m: &ArrayMeta) -> Result<Option<CfTime>, StoreError> {
     let Some(units) = m.attrs.get("units").and_then(Value::as_str) else {
@@ -251,9 +271,17 @@ pub(crate) fn build_dataset(
     arrays: Vec<(ArrayMeta, Arc<dyn ChunkSource>)>,
     zarr_fill_mask: bool,
 ) -> Result<Dataset, StoreError> {
+    // As xarray: arrays named in a `coordinates` attribute are coordinates (without an index),
+    // and the attribute itself is dropped from the decoded attributes.
+    let listed = listed_coordinates(&attrs, &arrays);
+    let is_listed = |m: &ArrayMeta| !is_coordinate(m) && listed.contains(&m.name);
+    let mut attrs = attrs;
+    attrs.remove(COORDINATES);
     let mut ds = Dataset::new().with_attrs(attrs);
-    // Coordinates first (read now: they are small and every selection needs them).
-    for (m, a) in arrays.iter().filter(|(m, _)| is_coordinate(m)) {
+    // Coordinates first (read now: they are small and every selection needs them): those of a
+    // dimension, then the non-index ones.
+    let coords = arrays.iter().filter(|(m, _)| is_coordinate(m)).chain(arrays.iter().filter(|(m, _)| is_listed(m)));
+    for (m, a) in coords {
         let values = ChunkedArray::from_source(a.clone())?.compute()?;
         let var = match cf_time(path, m)? {
             Some(cf) => {
@@ -276,7 +304,7 @@ pub(crate) fn build_dataset(
         let var = var.with_attrs(decoded_attrs(m)).with_encoding(encoding(m));
         ds = ds.with_coord(&m.name, var).map_err(labeled(path))?;
     }
-    for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m)) {
+    for (m, a) in arrays.iter().filter(|(m, _)| !is_coordinate(m) && !is_listed(m)) {
         let data = ChunkedArray::from_source(a.clone())?;
         let data = decode_cf(data, m, zarr_fill_mask)?;
         let var = Variable::from_parts(m.dims.clone(), data, decoded_attrs(m))
@@ -295,7 +323,7 @@ const CF_ENCODING_ATTRS: [&str; 4] = ["scale_factor", "add_offset", "_FillValue"
 fn decoded_attrs(m: &ArrayMeta) -> serde_json::Map<String, Value> {
     m.attrs
         .iter()
-        .filter(|(k, _)| !CF_ENCODING_ATTRS.contains(&k.as_str()))
+        .filter(|(k, _)| !CF_ENCODING_ATTRS.contains(&k.as_str()) && k.as_str() != COORDINATES)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
@@ -456,33 +484,34 @@ fn combine_by_time(mut parts: Vec<(PathBuf, Dataset)>) -> Result<Dataset, StoreE
         }
     }
     let mut out = Dataset::new().with_attrs(d0.attrs().clone());
+    // A variable (data or non-index coordinate, such as `month`) with a time dimension: the
+    // stores' pieces one after the other.
+    let joined = |name: &str, var: &Variable| -> Result<Variable, StoreError> {
+        let Some(axis) = var.dims().iter().position(|d| d == "time") else {
+            return Ok(var.clone());
+        };
+        let pieces = parts
+            .iter()
+            .map(|(p, d)| d.get(name).map(|a| a.data().clone()).map_err(labeled(p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let data = ChunkedArray::concatenate(&pieces, axis)?;
+        Ok(Variable::from_parts(var.dims().to_vec(), data, var.attrs().clone())
+            .map_err(labeled(p0))?
+            .with_encoding(var.encoding().clone()))
+    };
     for (name, var, _) in d0.coords().iter() {
         let v = if name == "time" {
             Variable::from_times("time", times.clone())
                 .with_attrs(var.attrs().clone())
                 .with_encoding(var.encoding().clone())
         } else {
-            var.clone()
+            joined(name, var)?
         };
         out = out.with_coord(name, v).map_err(labeled(p0))?;
     }
     for name in d0.data_vars() {
         let first = d0.get(name).map_err(labeled(p0))?;
-        let var = first.variable();
-        let v = match var.dims().iter().position(|d| d == "time") {
-            Some(axis) => {
-                let pieces = parts
-                    .iter()
-                    .map(|(p, d)| d.get(name).map(|a| a.data().clone()).map_err(labeled(p)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let data = ChunkedArray::concatenate(&pieces, axis)?;
-                Variable::from_parts(var.dims().to_vec(), data, var.attrs().clone())
-                    .map_err(labeled(p0))?
-                    .with_encoding(var.encoding().clone())
-            }
-            None => var.clone(),
-        };
-        out = out.with_var(name, v).map_err(labeled(p0))?;
+        out = out.with_var(name, joined(name, first.variable())?).map_err(labeled(p0))?;
     }
     Ok(out)
 }

@@ -39,6 +39,7 @@ use serde_json::Value;
 use crate::codec::Compressor;
 use crate::encode::CfEncoding;
 use crate::error::StoreError;
+use crate::open::COORDINATES;
 use crate::spec::{ArraySpec, DType, StoreElement, ZarrFormat};
 use crate::writer::{StoreWriter, WriteMode};
 
@@ -370,8 +371,56 @@ pub fn to_zarr(ds: &Dataset, path: impl AsRef<Path>, opts: &ToZarrOptions) -> Re
     }
 }
 
+/// CF's `coordinates` attributes, as xarray writes them, so that readers (xarray, and
+/// `open_zarr`) know which arrays are coordinates without an index: each data variable lists,
+/// sorted and space-separated, the non-index coordinates whose dimensions it has (`month`
+/// along `time` after a groupby anomaly); the non-index coordinates no data variable lists go
+/// into the dataset's attribute (the second value).
+pub(crate) fn coordinates_attrs(ds: &Dataset) -> (BTreeMap<String, String>, Option<String>) {
+    let non_index: Vec<(&str, &Variable)> = ds
+        .coords()
+        .iter()
+        .filter(|(_, v, index)| index.is_none() && !v.dims().is_empty())
+        .map(|(n, v, _)| (n, v))
+        .collect();
+    let mut per_var = BTreeMap::new();
+    let mut listed: Vec<&str> = Vec::new();
+    for name in ds.data_vars() {
+        let Ok(da) = ds.get(name) else { continue };
+        let dims = da.dims();
+        let mut names: Vec<&str> =
+            non_index.iter().filter(|(_, c)| c.dims().iter().all(|d| dims.contains(d))).map(|(n, _)| *n).collect();
+        if names.is_empty() {
+            continue;
+        }
+        names.sort_unstable();
+        listed.extend(&names);
+        per_var.insert(name.to_string(), names.join(" "));
+    }
+    let mut rest: Vec<&str> = non_index.iter().map(|(n, _)| *n).filter(|n| !listed.contains(n)).collect();
+    rest.sort_unstable();
+    (per_var, (!rest.is_empty()).then(|| rest.join(" ")))
+}
+
+/// `var` with its CF `coordinates` attribute from [`coordinates_attrs`] (none if `list` is
+/// `None`).
+pub(crate) fn with_coordinates(var: &Variable, list: Option<&String>) -> Variable {
+    let mut attrs = var.attrs().clone();
+    attrs.remove(COORDINATES);
+    if let Some(list) = list {
+        attrs.insert(COORDINATES.into(), Value::String(list.clone()));
+    }
+    var.clone().with_attrs(attrs)
+}
+
 fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWriter) -> Result<(), StoreError> {
-    w.set_attrs(ds.attrs().clone());
+    let (per_var, global) = coordinates_attrs(ds);
+    let mut attrs = ds.attrs().clone();
+    attrs.remove(COORDINATES);
+    if let Some(global) = global {
+        attrs.insert(COORDINATES.into(), Value::String(global));
+    }
+    w.set_attrs(attrs);
     // Coordinates: whole, CF-encoding datetimes.
     for (name, var, _) in ds.coords().iter() {
         if var.dims().is_empty() {
@@ -382,7 +431,7 @@ fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWrite
     // Data variables: streamed chunk by chunk.
     for name in ds.data_vars() {
         let da = ds.get(name).map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
-        write_new_var(w, path, name, da.variable(), opts)?;
+        write_new_var(w, path, name, &with_coordinates(da.variable(), per_var.get(name)), opts)?;
     }
     Ok(())
 }

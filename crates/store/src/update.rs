@@ -50,7 +50,8 @@ use crate::error::StoreError;
 use crate::read::{ArrayMeta, read_store_meta};
 use crate::spec::{DType, StoreElement, ZarrFormat};
 use crate::to_zarr::{
-    ToZarrOptions, encode_block, sink_error, store_dtype, to_zarr, with_store_type, write_coord, write_new_var,
+    ToZarrOptions, coordinates_attrs, encode_block, sink_error, store_dtype, to_zarr, with_coordinates,
+    with_store_type, write_coord, write_new_var,
 };
 use crate::writer::{StoreWriter, WriteMode, write_json};
 
@@ -118,9 +119,10 @@ pub(crate) fn update(ds: &Dataset, path: &Path, opts: &ToZarrOptions) -> Result<
             vars.push((name.to_string(), var.clone(), true));
         }
     }
+    let (per_var, global) = coordinates_attrs(ds);
     for name in ds.data_vars() {
         let da = ds.get(name).map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
-        vars.push((name.to_string(), da.variable().clone(), false));
+        vars.push((name.to_string(), with_coordinates(da.variable(), per_var.get(name)), false));
     }
     let mut plan = Vec::new();
     for (name, var, coord) in &vars {
@@ -163,6 +165,9 @@ pub(crate) fn update(ds: &Dataset, path: &Path, opts: &ToZarrOptions) -> Result<
     }
     let mut attrs: Map<String, Value> = meta.attrs.clone();
     attrs.extend(ds.attrs().clone());
+    if let Some(global) = global {
+        attrs.insert(crate::open::COORDINATES.into(), Value::String(global));
+    }
     names.sort();
     names.dedup();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();

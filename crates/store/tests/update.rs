@@ -254,3 +254,56 @@ fn encodings_that_cannot_hold_the_data_are_errors_and_leave_nothing() {
     assert_eq!(open_zarr(&path).unwrap().get("t").unwrap().to_vec_f64().unwrap(), vec![1.0, 2.0]);
     assert_eq!(CfEncoding::plain(DType::I8).encode(3.0), Ok(3.0));
 }
+
+/// `part` with three coordinates without an index, as xarray's CF `coordinates` attribute
+/// records them: `hour` along time (`v` has it), `xlab` along x (`v` and `w`), and `lone`
+/// along a dimension no data variable has (the dataset's attribute).
+fn with_non_index_coords(t0: i64, n: usize) -> Dataset {
+    let hour: Vec<i64> = (t0..t0 + n as i64).map(|h| h % 24).collect();
+    part(t0, n, n)
+        .with_coord("hour", Variable::from_vec("time", hour))
+        .unwrap()
+        .with_coord("xlab", Variable::from_vec("x", vec![10.0f64, 20.0, 30.0]))
+        .unwrap()
+        .with_coord("lone", Variable::from_vec("z", vec![7.0f64, 8.0]))
+        .unwrap()
+}
+
+#[test]
+fn coordinates_without_an_index_round_trip_through_the_cf_coordinates_attribute() {
+    for format in [ZarrFormat::V2, ZarrFormat::V3] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.zarr");
+        to_zarr(&with_non_index_coords(22, 3), &path, &ToZarrOptions { format, ..ToZarrOptions::default() }).unwrap();
+        // Stored as xarray writes them: sorted names, per variable, and the rest globally.
+        let meta = read_store_meta(&path).unwrap();
+        let listed = |name: &str| {
+            let m = meta.arrays.iter().find(|m| m.name == name).unwrap();
+            m.attrs.get("coordinates").and_then(|v| v.as_str()).map(str::to_string)
+        };
+        assert_eq!(listed("v").as_deref(), Some("hour xlab"), "{format:?}");
+        assert_eq!(listed("w").as_deref(), Some("xlab"));
+        assert_eq!(listed("hour"), None);
+        assert_eq!(meta.attrs.get("coordinates").and_then(|v| v.as_str()), Some("lone"));
+        // Read back as coordinates without an index; the attribute is not among the attrs.
+        let back = open_zarr(&path).unwrap();
+        assert_eq!(back.data_vars(), ["v", "w"]);
+        for (name, want) in
+            [("hour", vec![22.0, 23.0, 0.0]), ("xlab", vec![10.0, 20.0, 30.0]), ("lone", vec![7.0, 8.0])]
+        {
+            assert!(back.coords().get(name).is_some() && back.coords().index(name).is_none(), "{name}");
+            assert_eq!(back.get(name).unwrap().to_vec_f64().unwrap(), want, "{name}");
+        }
+        assert!(back.get("v").unwrap().attrs().get("coordinates").is_none());
+        assert!(back.attrs().get("coordinates").is_none());
+        // Appending along time grows `hour` with the data; a second store joins it too.
+        to_zarr(&with_non_index_coords(25, 2), &path, &ToZarrOptions::append("time")).unwrap();
+        let grown = open_zarr(&path).unwrap();
+        assert_eq!(grown.get("hour").unwrap().to_vec_f64().unwrap(), vec![22.0, 23.0, 0.0, 1.0, 2.0]);
+        let other = dir.path().join("d.zarr");
+        to_zarr(&with_non_index_coords(27, 2), &other, &ToZarrOptions { format, ..ToZarrOptions::default() }).unwrap();
+        let joined = cumulus_store::open_mfdataset(&[&path, &other]).unwrap();
+        assert_eq!(joined.get("hour").unwrap().to_vec_f64().unwrap(), vec![22.0, 23.0, 0.0, 1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(joined.get("v").unwrap().to_vec_f64().unwrap(), v_expected(22..29));
+    }
+}
