@@ -16,14 +16,23 @@ fn demo_generates_missing_data_then_reuses_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let (ok, out, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--quiet"]);
+    // Part 1 only.
+    let (ok, out, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--quiet", "--parts", "1"]);
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("generating the tiny data"), "{out}");
     assert!(out.contains("era5_2021_10N40N_100E140E.zarr"), "{out}");
     assert!(out.contains("temperature"), "{out}");
+    assert!(out.contains("== Part 1") && !out.contains("== Part 3"), "{out}");
+    // Every part (the default): Part 3 trains, predicts and draws its figures.
     let (ok, out, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--quiet"]);
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("using the tiny stores already in"), "{out}");
+    assert!(out.contains("== Part 3") && out.lines().any(|l| l.starts_with("Part 3 in ")), "{out}");
+    let figure = std::fs::read(std::path::Path::new(data).join("convection-verification.png")).expect("Part 3's panel");
+    assert_eq!(&figure[1..4], b"PNG");
+    // Part 2 is not in the demo.
+    let (ok, _, err) = cumulus(&["demo", "--preset", "tiny", "--data", data, "--parts", "2"]);
+    assert!(!ok && err.contains("--parts") && err.contains("possible values: 1, 3"), "{err}");
     // Part 1: the lazy dataset and the T850 June mean at 25N 121E.
     assert!(out.contains("Dimensions:") && out.contains("time: 288"), "{out}");
     let line = out.lines().find(|l| l.starts_with("T850 mean of 2019-06 nearest 25N 121E:")).expect("T850 line");

@@ -70,6 +70,10 @@ enum Command {
         /// No progress bars.
         #[arg(long, short)]
         quiet: bool,
+        /// Which parts of the workshop to run after Part 0 (the data): 1 (chunked
+        /// computation) and 3 (the ML pipeline); Part 2 is the part2 example.
+        #[arg(long, value_delimiter = ',', default_value = "1,3", value_parser = ["1", "3"])]
+        parts: Vec<String>,
         #[command(flatten)]
         dashboard: DashboardArgs,
         /// Write a performance report of the demo's computes to FILE: one self-contained HTML
@@ -132,13 +136,15 @@ fn main() -> anyhow::Result<()> {
             let report = args.run()?;
             println!("{report}");
         }
-        Command::Demo { data, preset, quiet, dashboard, report } => {
+        Command::Demo { data, preset, quiet, parts, dashboard, report } => {
+            let (part1, part3) = (parts.iter().any(|p| p == "1"), parts.iter().any(|p| p == "3"));
+            let run = || demo(&data, &preset, quiet, part1, part3);
             let dash = dashboard.start()?;
             match &report {
                 // Computes made with default options are heard through the process-wide
                 // telemetry, hence `performance_report_all`.
                 Some(path) => {
-                    let (done, r) = cumulus::dashboard::performance_report_all(path, |_| demo(&data, &preset, quiet))?;
+                    let (done, r) = cumulus::dashboard::performance_report_all(path, |_| run())?;
                     println!(
                         "performance report: {} ({} computes, {} tasks, {:.3} s)",
                         path.display(),
@@ -148,7 +154,7 @@ fn main() -> anyhow::Result<()> {
                     );
                     done?;
                 }
-                None => demo(&data, &preset, quiet)?,
+                None => run()?,
             }
             dashboard.linger(dash);
         }
@@ -170,7 +176,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
+fn demo(data: &Path, preset: &str, quiet: bool, with_part1: bool, with_part3: bool) -> anyhow::Result<()> {
     let preset: Preset = preset.parse()?;
     let cfg = GenConfig::preset(preset, data);
     println!("== Part 0: the data ==");
@@ -183,15 +189,19 @@ fn demo(data: &Path, preset: &str, quiet: bool) -> anyhow::Result<()> {
         let report = args.run().context("generating the demo data")?;
         println!("{report}");
     }
-    println!();
-    println!("== Part 1: what a Zarr store is made of ==");
-    for &year in &cfg.years {
-        describe_store(&data.join(store_name(year)))?;
+    if with_part1 {
+        println!();
+        println!("== Part 1: what a Zarr store is made of ==");
+        for &year in &cfg.years {
+            describe_store(&data.join(store_name(year)))?;
+        }
+        println!();
+        part1(data, &cfg, quiet)?;
     }
-    println!();
-    part1(data, &cfg, quiet)?;
-    println!();
-    part3(data, quiet)?;
+    if with_part3 {
+        println!();
+        part3(data, quiet)?;
+    }
     Ok(())
 }
 
