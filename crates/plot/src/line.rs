@@ -373,23 +373,8 @@ mod tests {
             .unwrap()
     }
 
-    /// The points of the SVG polylines stroked in `color`.
-    fn polylines(svg: &str, color: &str) -> Vec<Vec<(i32, i32)>> {
-        svg.split("<polyline")
-            .skip(1)
-            .filter(|t| t.contains(&format!("stroke=\"{color}\"")))
-            .filter_map(|t| {
-                let k = t.find("points=\"")? + 8;
-                let pts = &t[k..k + t[k..].find('"')?];
-                pts.split_whitespace()
-                    .map(|xy| {
-                        let (x, y) = xy.split_once(',')?;
-                        Some((x.parse().ok()?, y.parse().ok()?))
-                    })
-                    .collect()
-            })
-            .collect()
-    }
+    // The points of the SVG polylines stroked in a colour.
+    use crate::testutil::svg_polylines as polylines;
 
     #[test]
     fn the_line_goes_through_every_value_left_to_right_higher_is_up() {
