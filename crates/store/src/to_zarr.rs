@@ -375,8 +375,9 @@ pub fn to_zarr(ds: &Dataset, path: impl AsRef<Path>, opts: &ToZarrOptions) -> Re
 /// `open_zarr`) know which arrays are coordinates without an index: each data variable lists,
 /// sorted and space-separated, the non-index coordinates whose dimensions it has (`month`
 /// along `time` after a groupby anomaly); the non-index coordinates no data variable lists go
-/// into the dataset's attribute (the second value).
-pub(crate) fn coordinates_attrs(ds: &Dataset) -> (BTreeMap<String, String>, Option<String>) {
+/// into the dataset's attribute. Returns the lists per data variable and the dataset's
+/// attributes with their `coordinates` entry set (or removed when there is nothing to list).
+pub(crate) fn coordinates_attrs(ds: &Dataset) -> (BTreeMap<String, String>, serde_json::Map<String, Value>) {
     let non_index: Vec<(&str, &Variable)> = ds
         .coords()
         .iter()
@@ -399,7 +400,12 @@ pub(crate) fn coordinates_attrs(ds: &Dataset) -> (BTreeMap<String, String>, Opti
     }
     let mut rest: Vec<&str> = non_index.iter().map(|(n, _)| *n).filter(|n| !listed.contains(n)).collect();
     rest.sort_unstable();
-    (per_var, (!rest.is_empty()).then(|| rest.join(" ")))
+    let mut attrs = ds.attrs().clone();
+    attrs.remove(COORDINATES);
+    if !rest.is_empty() {
+        attrs.insert(COORDINATES.into(), Value::String(rest.join(" ")));
+    }
+    (per_var, attrs)
 }
 
 /// `var` with its CF `coordinates` attribute from [`coordinates_attrs`] (none if `list` is
@@ -414,12 +420,7 @@ pub(crate) fn with_coordinates(var: &Variable, list: Option<&String>) -> Variabl
 }
 
 fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWriter) -> Result<(), StoreError> {
-    let (per_var, global) = coordinates_attrs(ds);
-    let mut attrs = ds.attrs().clone();
-    attrs.remove(COORDINATES);
-    if let Some(global) = global {
-        attrs.insert(COORDINATES.into(), Value::String(global));
-    }
+    let (per_var, attrs) = coordinates_attrs(ds);
     w.set_attrs(attrs);
     // Coordinates: whole, CF-encoding datetimes.
     for (name, var, _) in ds.coords().iter() {

@@ -119,7 +119,7 @@ pub(crate) fn update(ds: &Dataset, path: &Path, opts: &ToZarrOptions) -> Result<
             vars.push((name.to_string(), var.clone(), true));
         }
     }
-    let (per_var, global) = coordinates_attrs(ds);
+    let (per_var, ds_attrs) = coordinates_attrs(ds);
     for name in ds.data_vars() {
         let da = ds.get(name).map_err(|source| StoreError::Labeled { store: path.to_path_buf(), source })?;
         vars.push((name.to_string(), with_coordinates(da.variable(), per_var.get(name)), false));
@@ -164,10 +164,7 @@ pub(crate) fn update(ds: &Dataset, path: &Path, opts: &ToZarrOptions) -> Result<
         set_stored_shape(path, meta.format, &m.name, &shape)?;
     }
     let mut attrs: Map<String, Value> = meta.attrs.clone();
-    attrs.extend(ds.attrs().clone());
-    if let Some(global) = global {
-        attrs.insert(crate::open::COORDINATES.into(), Value::String(global));
-    }
+    attrs.extend(ds_attrs);
     names.sort();
     names.dedup();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
