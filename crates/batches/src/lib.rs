@@ -36,3 +36,7 @@ pub use loader::DataLoader;
 pub use schema::BatchSchema;
 pub use stitch::Stitcher;
 pub use window::{CacheStats, WindowReader};
+
+/// The `ndarray` crate whose arrays a [`Batch`] holds, re-exported so that code using the
+/// batches (a notebook, a model) names the very same version: `cumulus::ndarray::Array3`.
+pub use ndarray;

@@ -18,7 +18,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cumulus::chunked::{BinaryOp, UnaryOp};
 use cumulus::data_gen::GenArgs;
 use cumulus::labeled::How;
 use cumulus::prelude::*;
@@ -49,30 +48,28 @@ fn main() -> anyhow::Result<()> {
     // ANCHOR: time_sel
     let ds_2020 = ds_multi.sel([("time", Selector::from("2020"))])?; // a year
     let ds_range = ds_multi.sel([("time", slice("2020-06", "2020-09"))])?; // a range, both ends in
-    let month = ds_multi.dt("time", "month")?; // time.dt.month, one value per step
-    let june = ds_multi.sel([("time", Selector::Mask(month.iter().map(|&m| m == 6).collect()))])?;
-    let t = ds_multi.get("temperature")?;
-    let is_summer = t.dt("time", "month")?.isin(&[6.0, 7.0, 8.0, 9.0]); // a lazy boolean DataArray
-    let summer_t = t.sel_mask("time", &is_summer)?;
-    let summer = ds_multi.sel([("time", Selector::Mask(block_bools(&is_summer)?))])?;
+    let month = ds_multi.get("time")?.dt("time", "month")?; // ds_multi.time.dt.month
+    let june = ds_multi.sel_mask("time", &month.equal(6.0))?; // time.dt.month == 6
+    let summer = ds_multi.sel_mask("time", &month.isin(&[6.0, 7.0, 8.0, 9.0]))?;
     for (name, d) in [("2020", &ds_2020), ("2020-06..2020-09", &ds_range), ("June", &june), ("summer", &summer)] {
         println!("{name:<17} {:>4} time steps", d.get("time")?.shape()[0]);
     }
+    let summer_t = summer.get("temperature")?;
     println!("summer temperature: {:?} {:?}", summer_t.dims(), summer_t.shape());
     // ANCHOR_END: time_sel
 
     // ANCHOR: resample
-    let st = summer.get("temperature")?;
-    let daily = st.resample("time", "1D")?.mean()?;
-    let monthly = st.resample("time", "1MS")?.mean()?; // MS = month start
-    let seasonal = st.resample("time", "QS-DEC")?.mean()?; // quarters from December: DJF, MAM, JJA, SON
-    println!("hourly:   {:>4} steps", st.size("time")?);
-    for (name, r) in [("daily", &daily), ("monthly", &monthly), ("seasonal", &seasonal)] {
+    let ds_daily = summer.resample("time", "1D")?.mean()?;
+    let ds_monthly = summer.resample("time", "1MS")?.mean()?; // MS = month start
+    let ds_seasonal = summer.resample("time", "QS-DEC")?.mean()?; // quarters from December: DJF, MAM, JJA, SON
+    println!("hourly:   {:>4} steps", summer_t.size("time")?);
+    for (name, ds) in [("daily", &ds_daily), ("monthly", &ds_monthly), ("seasonal", &ds_seasonal)] {
+        let r = ds.get("temperature")?; // lazy: only the temperature is ever computed
         let kept = r.mean(["level", "latitude", "longitude"])?.dropna("time", How::Any)?;
         println!(
             "{name:<9} {:>4} bins from {}, {:>2} of them with data",
             r.size("time")?,
-            first_label(r, 0)?,
+            first_label(&r, 0)?,
             kept.size("time")?
         );
     }
@@ -113,13 +110,12 @@ fn main() -> anyhow::Result<()> {
 
     // ANCHOR: area
     let area_mean = taiwan.mean(["latitude", "longitude"])?;
-    let lat = taiwan.get("latitude")?;
-    let weights = (&lat * (std::f64::consts::PI / 180.0)).map_unary(UnaryOp::Cos).rename("weights");
-    let weighted_mean = taiwan.get("temperature")?.weighted_mean(&weights, ["latitude", "longitude"])?;
+    let weights = taiwan.get("latitude")?.deg2rad().cos().rename("weights"); // np.cos(np.deg2rad(lat))
+    let weighted_mean = taiwan.weighted(&weights).mean(["latitude", "longitude"])?;
     let total_precip = taiwan.get("total_precipitation")?.sum(["latitude", "longitude"])?;
     // ANCHOR_END: area
     let plain = area_mean.get("temperature")?.sel([("level", Selector::from(850))])?.mean("time")?.compute()?;
-    let weighted = weighted_mean.sel([("level", Selector::from(850))])?.mean("time")?.compute()?;
+    let weighted = weighted_mean.get("temperature")?.sel([("level", Selector::from(850))])?.mean("time")?.compute()?;
     println!(
         "weights (cos latitude): {:?}",
         weights.to_vec_f64()?.iter().map(|w| format!("{w:.4}")).collect::<Vec<_>>()
@@ -140,7 +136,7 @@ fn main() -> anyhow::Result<()> {
     // ANCHOR: combined
     // 1. summer  2. Taiwan  3. daily means  4. area mean  5. compute (only now is data read)
     let tw_summer = summer.sel([("latitude", slice(25.0, 22.0)), ("longitude", slice(120.0, 122.0))])?;
-    let tw_daily = tw_summer.resample_mean("time", "1D")?;
+    let tw_daily = tw_summer.resample("time", "1D")?.mean()?;
     let tw_temp_daily = tw_daily.get("temperature")?.mean(["latitude", "longitude"])?;
     let started = Instant::now();
     let result = tw_temp_daily.compute()?;
@@ -163,11 +159,9 @@ fn main() -> anyhow::Result<()> {
 
     println!("== 2.3 climatology and anomalies");
     // ANCHOR: climatology
-    let climatology = tw_summer.map(|da| da.groupby("time.month")?.mean())?;
-    let anomaly = tw_summer.map(|da| {
-        let by_month = da.groupby("time.month")?;
-        by_month.binary(BinaryOp::Sub, &by_month.mean()?) // ds.groupby("time.month") - climatology
-    })?;
+    let by_month = tw_summer.groupby("time.month")?; // every variable, grouped by month
+    let climatology = by_month.mean()?; // .mean(dim="time")
+    let anomaly = by_month.sub(&climatology)?; // ds.groupby("time.month") - climatology
     // ANCHOR_END: climatology
     let clim_t = climatology.get("temperature")?;
     println!(
@@ -192,8 +186,8 @@ fn main() -> anyhow::Result<()> {
     // ANCHOR: anomaly_map
     // The same anomaly over the whole domain, at 850 hPa, for one hour.
     let t850 = summer.get("temperature")?.sel([("level", Selector::from(850))])?;
-    let by_month = t850.groupby("time.month")?;
-    let t850_anomaly = by_month.binary(BinaryOp::Sub, &by_month.mean()?)?;
+    let t850_by_month = t850.groupby("time.month")?;
+    let t850_anomaly = t850_by_month.sub(&t850_by_month.mean()?)?;
     let one_hour = t850_anomaly.sel([("time", Selector::from("2020-07-01T12"))])?;
     map(&one_hour)
         .cmap(Colormap::RdBuR)
@@ -287,11 +281,6 @@ fn main() -> anyhow::Result<()> {
 /// The label of position `k` along `time`, as text.
 fn first_label(da: &DataArray, k: usize) -> anyhow::Result<String> {
     Ok(da.index("time")?.label_string(k))
-}
-
-/// A computed boolean mask as `Vec<bool>` (for [`Selector::Mask`] on a whole Dataset).
-fn block_bools(mask: &DataArray) -> anyhow::Result<Vec<bool>> {
-    Ok(mask.to_vec_f64()?.iter().map(|&x| x != 0.0).collect())
 }
 
 /// Generates the tiny data into `data` if a store is missing.

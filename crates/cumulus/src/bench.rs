@@ -160,7 +160,7 @@ fn build(name: &str, args: &BenchArgs) -> anyhow::Result<Job> {
             let sizes = sub.sizes();
             let size = |d: &str| sizes.iter().find(|(n, _)| n == d).map_or(0, |(_, n)| *n);
             let box_shape = json!([size("latitude"), size("longitude")]);
-            let daily = sub.resample_mean("time", "1D")?.mean(["latitude", "longitude"])?;
+            let daily = sub.resample("time", "1D")?.mean()?.mean(["latitude", "longitude"])?;
             let names: Vec<String> = daily.data_vars().iter().map(|s| s.to_string()).collect();
             let arrays = names.iter().map(|n| daily.get(n)).collect::<Result<Vec<_>, _>>()?;
             job(arrays, json!({}), move |v| {

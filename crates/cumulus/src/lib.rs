@@ -44,6 +44,10 @@ pub use cumulus_plot as plot;
 pub use cumulus_skill as skill;
 pub use cumulus_store as store;
 
+/// The `ndarray` crate of [`batches::Batch`]'s arrays and the models' outputs (`Array3`,
+/// `ArrayView4`, …), so that user code names the same version.
+pub use cumulus_batches::ndarray;
+
 /// The names the book and the notebooks use.
 pub mod prelude {
     pub use cumulus_batches::{

@@ -166,6 +166,10 @@ fn main() -> Result<(), LabeledError> {
         put(&format!("resample_{freq}_mean"), dump(&r.mean()?)?);
         put(&format!("resample_{freq}_max"), dump(&r.reduce(ReduceOp::Max, None)?)?);
     }
+    // Sums and counts: a bin of NaN only gives 0, a bin without any time step NaN.
+    put("resample_3h_sum", dump(&x.resample("time", "3h")?.sum()?)?);
+    put("resample_3h_count", dump(&x.resample("time", "3h")?.count()?)?);
+    put("resample_1D_min", dump(&x.resample("time", "1D")?.min()?)?);
 
     // 8. Reductions with and without skipna; dropna.
     put("mean_time_skipna", dump(&x.mean("time")?)?);
@@ -174,8 +178,8 @@ fn main() -> Result<(), LabeledError> {
     put("dropna_time_any", dump(&x.dropna("time", How::Any)?)?);
     put("dropna_time_all", dump(&x.dropna("time", How::All)?)?);
 
-    // 9. Dataset groupby (variables with NaN, without NaN, without the grouped dimension),
-    //    the anomaly from the climatology, and weighted means of a Dataset.
+    // 9. Dataset groupby and resample (variables with NaN, without NaN, without the grouped
+    //    dimension), the anomaly from the climatology, and weighted means of a Dataset.
     let ds = dataset(&x)?;
     let by_month = ds.groupby("time.month")?;
     let clim = by_month.mean()?;
@@ -184,6 +188,11 @@ fn main() -> Result<(), LabeledError> {
     dump_ds(&mut put, "ds_groupby_season_count", &ds.groupby("time.season")?.count()?)?;
     dump_ds(&mut put, "ds_groupby_month_std", &by_month.std()?)?;
     dump_ds(&mut put, "ds_groupby_month_anomaly", &by_month.sub(&clim)?)?;
+    // Dataset resample, with the variable `z` that has no time (repeated for every bin).
+    dump_ds(&mut put, "ds_resample_1D_mean", &ds.resample("time", "1D")?.mean()?)?;
+    dump_ds(&mut put, "ds_resample_3h_sum", &ds.resample("time", "3h")?.sum()?)?;
+    dump_ds(&mut put, "ds_resample_3h_count", &ds.resample("time", "3h")?.count()?)?;
+    dump_ds(&mut put, "ds_resample_QS-DEC_max", &ds.resample("time", "QS-DEC")?.max()?)?;
     let xy = ds.select_vars(&["x", "y"])?;
     dump_ds(&mut put, "ds_weighted_mean_all", &xy.weighted(&w).mean(["time", "latitude"])?)?;
     dump_ds(&mut put, "ds_weighted_mean_latitude", &ds.weighted(&w).mean("latitude")?)?;

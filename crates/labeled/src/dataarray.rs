@@ -1307,6 +1307,26 @@ impl GroupBy {
         Ok(self.with_key_coord(self.obj.binary(op, &self.spread(per_group)?)?))
     }
 
+    /// `grouped - per_group`: the anomaly from a climatology, xarray's
+    /// `da.groupby("time.month") - clim` (see [`GroupBy::binary`]).
+    ///
+    /// ```
+    /// use cumulus_labeled::time::{NS_PER_DAY, days_from_civil};
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let t: Vec<i64> = [(1, 1), (1, 2), (2, 1)].iter().map(|&(m, d)| days_from_civil(2019, m, d) * NS_PER_DAY).collect();
+    /// let x = DataArray::new("x", Variable::from_vec("time", vec![1.0_f64, 3.0, 7.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let by_month = x.groupby("time.month")?;
+    /// assert_eq!(by_month.sub(&by_month.mean()?)?.to_vec_f64()?, vec![-1.0, 1.0, 0.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`GroupBy::binary`].
+    pub fn sub(&self, per_group: &DataArray) -> Result<DataArray> {
+        self.binary(BinaryOp::Sub, per_group)
+    }
+
     /// `out` with the group keys as a non-index coordinate along the grouped dimension (after
     /// the dimension's own coordinate), as xarray's groupby arithmetic leaves them.
     fn with_key_coord(&self, mut out: DataArray) -> DataArray {
@@ -1351,28 +1371,10 @@ impl GroupBy {
     }
 
     /// For a Dataset groupby: the result of a reduction for a variable that lacks the grouped
-    /// dimension, as xarray gives it: repeated for every group along a leading group
-    /// dimension, unchanged for sum, mean, min and max, reduced over no values otherwise
-    /// (count: 1 where not NaN; std and var: 0). `self` groups the dimension coordinate.
+    /// dimension (see [`reduce_absent`]). `self` groups the dimension coordinate.
     pub(crate) fn reduce_other(&self, other: &DataArray, op: ReduceOp, skipna: Option<bool>) -> Result<DataArray> {
-        let other =
-            DataArray { name: other.name.clone(), var: other.var.clone(), coords: other.coords.restrict(other.dims()) };
-        let r = if matches!(op, ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max) {
-            other.clone()
-        } else {
-            const ONE: &str = "__cumulus_one__";
-            other.expand_dims(ONE)?.reduce(op, ONE, skipna)?
-        };
-        let n = self.unique.len();
         let (cvar, cidx) = self.group_coord();
-        let mut coords = Coords::new();
-        coords.insert_with_index(&self.group, cvar, Some(cidx));
-        let zeros = ChunkedArray::full(&[n], &[n.max(1)], 0.0, r.dtype())?;
-        let zeros =
-            DataArray { name: None, var: Variable::from_parts(vec![self.group.clone()], zeros, Attrs::new())?, coords };
-        let mut out = zeros.binary(BinaryOp::Add, &r)?;
-        out.name = other.name.clone();
-        Ok(out)
+        reduce_absent(other, op, skipna, &self.group, cvar, cidx)
     }
 
     /// For a Dataset groupby: `other op per_group` for a variable that lacks the grouped
@@ -1418,16 +1420,180 @@ impl Resample {
             }
         }
         coords.insert(&self.dim, Variable::from_times(&self.dim, self.starts.clone()))?;
-        Ok(DataArray { name: self.obj.name.clone(), var, coords })
+        let r = DataArray { name: self.obj.name.clone(), var, coords };
+        if matches!(op, ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max | ReduceOp::Var(_) | ReduceOp::Std(_)) {
+            return Ok(r); // the engine's reduction of nothing is already NaN
+        }
+        self.mask_empty(r)
     }
 
-    /// Mean of every bin (NaN for empty bins).
+    /// NaN in the bins that hold no position, whatever the reduction (xarray reindexes the
+    /// non-empty bins onto the full range): sums and counts of nothing become NaN rather than
+    /// 0, and integer results become float64 when a bin is empty.
+    fn mask_empty(&self, r: DataArray) -> Result<DataArray> {
+        let mut seen = vec![false; self.starts.len()];
+        for &l in &self.labels {
+            if let Some(s) = usize::try_from(l).ok().and_then(|l| seen.get_mut(l)) {
+                *s = true;
+            }
+        }
+        if seen.iter().all(|&s| s) {
+            return Ok(r);
+        }
+        let r = if r.dtype().is_float() { r } else { r.astype(DType::F64) };
+        let cond = DataArray::new("nonempty", Variable::from_vec(&self.dim, seen))
+            .with_coord(&self.dim, Variable::from_times(&self.dim, self.starts.clone()))?;
+        r.where_(&cond, f64::NAN)
+    }
+
+    /// Mean of every bin (NaN for empty bins; NaN skipped for floats), xarray's
+    /// `da.resample(time="1D").mean()`.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// // Every 12 hours from 1970-01-01 00:00; the third day has no values.
+    /// let t: Vec<i64> = [0, 12, 24, 36, 72].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", vec![1.0_f64, 3.0, 5.0, f64::NAN, 9.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let daily = da.resample("time", "1D")?.mean()?;
+    /// assert_eq!(daily.index("time")?.label_string(0), "1970-01-01T00:00:00");
+    /// let v = daily.to_vec_f64()?;
+    /// assert_eq!((v[0], v[1], v[3]), (2.0, 5.0, 9.0));
+    /// assert!(v[2].is_nan()); // an empty bin
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
     ///
     /// # Errors
     /// Engine errors.
     pub fn mean(&self) -> Result<DataArray> {
         self.reduce(ReduceOp::Mean, None)
     }
+
+    /// Sum of every bin (NaN skipped for floats, so a bin of NaN only sums to 0; a bin
+    /// without any time step is NaN, as in xarray).
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let t: Vec<i64> = [0, 12, 24, 36].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let da = DataArray::new("tp", Variable::from_vec("time", vec![1.0_f64, 3.0, 5.0, f64::NAN]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// assert_eq!(da.resample("time", "1D")?.sum()?.to_vec_f64()?, vec![4.0, 5.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn sum(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Sum, None)
+    }
+
+    /// Minimum of every bin.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let t: Vec<i64> = [0, 12, 24, 36].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let da = DataArray::new("t2m", Variable::from_vec("time", vec![290.0_f64, 285.0, 288.0, 291.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// assert_eq!(da.resample("time", "1D")?.min()?.to_vec_f64()?, vec![285.0, 288.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn min(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Min, None)
+    }
+
+    /// Maximum of every bin.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let t: Vec<i64> = [0, 12, 24, 36].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let da = DataArray::new("t2m", Variable::from_vec("time", vec![290.0_f64, 285.0, 288.0, 291.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// assert_eq!(da.resample("time", "1D")?.max()?.to_vec_f64()?, vec![290.0, 291.0]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn max(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Max, None)
+    }
+
+    /// Number of values that are not NaN in every bin: 0 for a bin of NaN only, NaN (and a
+    /// float64 result) for a bin without any time step, as in xarray.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let t: Vec<i64> = [0, 12, 24, 72].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let da = DataArray::new("x", Variable::from_vec("time", vec![1.0_f64, 2.0, f64::NAN, 7.0]))
+    ///     .with_coord("time", Variable::from_times("time", t))?;
+    /// let n = da.resample("time", "1D")?.count()?.to_vec_f64()?;
+    /// assert_eq!((n[0], n[1], n[3]), (2.0, 0.0, 1.0));
+    /// assert!(n[2].is_nan()); // the third day has no time step
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn count(&self) -> Result<DataArray> {
+        self.reduce(ReduceOp::Count, Some(true))
+    }
+
+    /// The same bins for another array with the same time coordinate (a Dataset's variable).
+    pub(crate) fn with_obj(&self, obj: DataArray) -> Resample {
+        Resample { obj, dim: self.dim.clone(), starts: self.starts.clone(), labels: self.labels.clone() }
+    }
+
+    /// The resampled dimension.
+    pub(crate) fn dim(&self) -> &str {
+        &self.dim
+    }
+
+    /// For a Dataset resample: the result of a reduction for a variable that lacks the
+    /// resampled dimension (see [`reduce_absent`]).
+    pub(crate) fn reduce_other(&self, other: &DataArray, op: ReduceOp, skipna: Option<bool>) -> Result<DataArray> {
+        let cvar = Variable::from_times(&self.dim, self.starts.clone());
+        let cidx = cvar.to_index(&self.dim)?;
+        self.mask_empty(reduce_absent(other, op, skipna, &self.dim, cvar, cidx)?)
+    }
+}
+
+/// For a Dataset groupby or resample: the result of a reduction for a variable that lacks the
+/// grouped dimension, as xarray gives it: repeated for every group along a leading dimension
+/// `group` (with coordinate `cvar` and its index), unchanged for sum, mean, min and max,
+/// reduced over no values otherwise (count: 1 where not NaN; std and var: 0).
+fn reduce_absent(
+    other: &DataArray,
+    op: ReduceOp,
+    skipna: Option<bool>,
+    group: &str,
+    cvar: Variable,
+    cidx: Index,
+) -> Result<DataArray> {
+    let other =
+        DataArray { name: other.name.clone(), var: other.var.clone(), coords: other.coords.restrict(other.dims()) };
+    let r = if matches!(op, ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max) {
+        other.clone()
+    } else {
+        const ONE: &str = "__cumulus_one__";
+        other.expand_dims(ONE)?.reduce(op, ONE, skipna)?
+    };
+    let n = cvar.shape()[0];
+    let mut coords = Coords::new();
+    coords.insert_with_index(group, cvar, Some(cidx));
+    let zeros = ChunkedArray::full(&[n], &[n.max(1)], 0.0, r.dtype())?;
+    let zeros =
+        DataArray { name: None, var: Variable::from_parts(vec![group.to_string()], zeros, Attrs::new())?, coords };
+    let mut out = zeros.binary(BinaryOp::Add, &r)?;
+    out.name = other.name.clone();
+    Ok(out)
 }
 
 impl fmt::Display for DataArray {

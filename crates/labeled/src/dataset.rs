@@ -327,15 +327,6 @@ impl Dataset {
         crate::dataarray::dt_component(idx, component)
     }
 
-    /// Bin every variable that has `dim` with a fixed frequency and take the mean of each bin
-    /// (`ds.resample(time="1D").mean()`); empty bins are NaN. Variables without `dim` are kept.
-    ///
-    /// # Errors
-    /// A dimension without a time index, or a bad frequency.
-    pub fn resample_mean(&self, dim: &str, freq: &str) -> Result<Dataset> {
-        self.map(|da| if da.dims().iter().any(|d| d == dim) { da.resample(dim, freq)?.mean() } else { Ok(da.clone()) })
-    }
-
     /// Drop the positions along `dim` that hold NaN in the variables that have `dim`: with
     /// [`How::Any`] (xarray's default) where any value of any of them is NaN, with
     /// [`How::All`] where every value of every one of them is.

@@ -1,10 +1,11 @@
-//! Dataset-level `groupby` and `weighted`: [`DatasetGroupBy`] (xarray's
-//! `ds.groupby("time.month")`) and [`DatasetWeighted`] (`ds.weighted(weights)`), built on the
-//! DataArray forms ([`GroupBy`], [`DataArray::weighted_mean`]) variable by variable.
+//! Dataset-level `groupby`, `resample` and `weighted`: [`DatasetGroupBy`] (xarray's
+//! `ds.groupby("time.month")`), [`DatasetResample`] (`ds.resample(time="1D")`) and
+//! [`DatasetWeighted`] (`ds.weighted(weights)`), built on the DataArray forms ([`GroupBy`],
+//! [`Resample`], [`DataArray::weighted_mean`]) variable by variable.
 
 use cumulus_chunked::{BinaryOp, ReduceOp};
 
-use crate::dataarray::{DataArray, Dims, GroupBy};
+use crate::dataarray::{DataArray, Dims, GroupBy, Resample};
 use crate::dataset::Dataset;
 use crate::error::{LabeledError, Result};
 
@@ -38,22 +39,7 @@ impl Dataset {
     /// unknown or needs a datetime coordinate.
     pub fn groupby(&self, key: &str) -> Result<DatasetGroupBy> {
         let dim = key.split_once('.').map_or(key, |(d, _)| d);
-        let Some(coord) = self.coords().get(dim) else {
-            let sizes = self.sizes();
-            if sizes.iter().any(|(d, _)| d == dim) {
-                return Err(LabeledError::BadSelector {
-                    dim: dim.to_string(),
-                    selector: format!("groupby({key:?})"),
-                    reason: "this dimension has no coordinate to group by".into(),
-                });
-            }
-            return Err(LabeledError::NoDim {
-                dim: dim.to_string(),
-                available: sizes.into_iter().map(|(d, _)| d).collect(),
-            });
-        };
-        let template =
-            DataArray::from_parts(Some(dim.to_string()), coord.clone(), self.coords().clone()).groupby(key)?;
+        let template = self.dim_coord_array(dim, &format!("groupby({key:?})"))?.groupby(key)?;
         Ok(DatasetGroupBy { obj: self.clone(), key: key.to_string(), template })
     }
 
@@ -74,6 +60,144 @@ impl Dataset {
     /// ```
     pub fn weighted(&self, weights: &DataArray) -> DatasetWeighted {
         DatasetWeighted { obj: self.clone(), weights: weights.clone() }
+    }
+
+    /// Bin every data variable along a time dimension, as [`DataArray::resample`] does
+    /// (xarray's `ds.resample(time="1D")`): a fixed frequency (`"1h"`, `"3h"`, `"1D"`) or
+    /// calendar bins (`"1MS"`, `"QS-DEC"`, `"YS"`), labelled by their start; then
+    /// [`DatasetResample::mean`], `sum`, `min`, `max` or `count`.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{Dataset, Variable};
+    /// // Every 12 hours from 1970-01-01 00:00.
+    /// let t: Vec<i64> = [0, 12, 24, 36].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let ds = Dataset::new()
+    ///     .with_coord("time", Variable::from_times("time", t))?
+    ///     .with_var("t2m", Variable::from_vec("time", vec![290.0_f64, 292.0, 287.0, 289.0]))?
+    ///     .with_var("tp", Variable::from_vec("time", vec![0.5_f64, 1.5, 0.0, 4.0]))?;
+    /// let daily = ds.resample("time", "1D")?;
+    /// assert_eq!(daily.mean()?.get("t2m")?.to_vec_f64()?, vec![291.0, 288.0]);
+    /// assert_eq!(daily.sum()?.get("tp")?.to_vec_f64()?, vec![2.0, 4.0]);
+    /// assert_eq!(daily.mean()?.get("time")?.to_vec_f64()?, vec![0.0, 24.0 * NS_PER_HOUR as f64]);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LabeledError::NoDim`] when the dataset has no such dimension;
+    /// [`LabeledError::BadSelector`] when the dimension has no time coordinate or the
+    /// frequency is not understood.
+    pub fn resample(&self, dim: &str, freq: &str) -> Result<DatasetResample> {
+        let template = self.dim_coord_array(dim, &format!("resample({freq:?})"))?.resample(dim, freq)?;
+        Ok(DatasetResample { obj: self.clone(), template })
+    }
+
+    /// The coordinate of dimension `dim` as a DataArray (with the dataset's coordinates), the
+    /// template a Dataset groupby or resample is planned on; `what` names the operation in the
+    /// error when `dim` has no coordinate.
+    fn dim_coord_array(&self, dim: &str, what: &str) -> Result<DataArray> {
+        let Some(coord) = self.coords().get(dim) else {
+            let sizes = self.sizes();
+            if sizes.iter().any(|(d, _)| d == dim) {
+                return Err(LabeledError::BadSelector {
+                    dim: dim.to_string(),
+                    selector: what.to_string(),
+                    reason: "this dimension has no coordinate to group by".into(),
+                });
+            }
+            return Err(LabeledError::NoDim {
+                dim: dim.to_string(),
+                available: sizes.into_iter().map(|(d, _)| d).collect(),
+            });
+        };
+        Ok(DataArray::from_parts(Some(dim.to_string()), coord.clone(), self.coords().clone()))
+    }
+}
+
+/// A [`Dataset`] binned along time ([`Dataset::resample`]).
+///
+/// Every data variable with the resampled dimension is reduced per bin (the dimension keeps
+/// its name and gets the bin starts as labels); as in xarray, a variable without it is
+/// repeated for every bin along a leading time dimension (unchanged by `sum`, `mean`, `min`
+/// and `max`; 1 where not NaN for `count`), and bins without any time step are NaN in every
+/// variable. Coordinates along the dimension other than its own are dropped; the dataset's
+/// attributes are kept.
+#[derive(Debug, Clone)]
+pub struct DatasetResample {
+    obj: Dataset,
+    /// The bins of the dimension coordinate.
+    template: Resample,
+}
+
+impl DatasetResample {
+    /// Reduce every bin of every data variable with `op`; `skipna`: `None` means xarray's
+    /// default (skip NaN for floats).
+    ///
+    /// ```
+    /// use cumulus_chunked::ReduceOp;
+    /// use cumulus_labeled::time::NS_PER_HOUR;
+    /// use cumulus_labeled::{Dataset, Variable};
+    /// let t: Vec<i64> = [0, 12, 24].iter().map(|h| h * NS_PER_HOUR).collect();
+    /// let ds = Dataset::new()
+    ///     .with_coord("time", Variable::from_times("time", t))?
+    ///     .with_var("x", Variable::from_vec("time", vec![1.0_f64, f64::NAN, 5.0]))?;
+    /// let r = ds.resample("time", "1D")?;
+    /// assert_eq!(r.reduce(ReduceOp::Max, None)?.get("x")?.to_vec_f64()?, vec![1.0, 5.0]);
+    /// assert!(r.reduce(ReduceOp::Max, Some(false))?.get("x")?.to_vec_f64()?[0].is_nan());
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn reduce(&self, op: ReduceOp, skipna: Option<bool>) -> Result<Dataset> {
+        let dim = self.template.dim();
+        self.obj.map(|da| {
+            if da.dims().iter().any(|d| d == dim) {
+                self.template.with_obj(da.clone()).reduce(op, skipna)
+            } else {
+                self.template.reduce_other(da, op, skipna)
+            }
+        })
+    }
+
+    /// Mean of every bin (NaN for bins without data): `ds.resample(time="1D").mean()`.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn mean(&self) -> Result<Dataset> {
+        self.reduce(ReduceOp::Mean, None)
+    }
+
+    /// Sum of every bin (NaN skipped for floats; NaN for bins without any time step).
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn sum(&self) -> Result<Dataset> {
+        self.reduce(ReduceOp::Sum, None)
+    }
+
+    /// Minimum of every bin.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn min(&self) -> Result<Dataset> {
+        self.reduce(ReduceOp::Min, None)
+    }
+
+    /// Maximum of every bin.
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn max(&self) -> Result<Dataset> {
+        self.reduce(ReduceOp::Max, None)
+    }
+
+    /// Number of values that are not NaN in every bin (NaN for bins without any time step).
+    ///
+    /// # Errors
+    /// Engine errors.
+    pub fn count(&self) -> Result<Dataset> {
+        self.reduce(ReduceOp::Count, Some(true))
     }
 }
 
@@ -129,7 +253,7 @@ impl DatasetGroupBy {
     /// Engine errors.
     pub fn reduce(&self, op: ReduceOp, skipna: Option<bool>) -> Result<Dataset> {
         let dim = self.template.dim();
-        self.apply(|da| {
+        self.obj.map(|da| {
             if da.dims().iter().any(|d| d == dim) {
                 da.groupby(&self.key)?.reduce(op, skipna)
             } else {
@@ -317,16 +441,6 @@ impl DatasetGroupBy {
     /// As [`DatasetGroupBy::binary`].
     pub fn sub(&self, per_group: &Dataset) -> Result<Dataset> {
         self.binary(BinaryOp::Sub, per_group)
-    }
-
-    fn apply(&self, f: impl Fn(&DataArray) -> Result<DataArray>) -> Result<Dataset> {
-        let results = self
-            .obj
-            .data_vars()
-            .into_iter()
-            .map(|n| Ok((n.to_string(), f(&self.obj.get(n)?)?)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Dataset::from_arrays(results, self.obj.attrs().clone()))
     }
 }
 

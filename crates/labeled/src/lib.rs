@@ -28,7 +28,7 @@ pub use combine::{concat, merge};
 pub use coords::Coords;
 pub use dataarray::{DataArray, Dims, GroupBy, How, Resample};
 pub use dataset::Dataset;
-pub use dataset_groupby::{DatasetGroupBy, DatasetWeighted};
+pub use dataset_groupby::{DatasetGroupBy, DatasetResample, DatasetWeighted};
 pub use error::{LabeledError, Result};
 pub use index::{Index, IndexValues, Label, Positions};
 pub use variable::{Attrs, Isel, Selector, Variable, nearest, nearest_within, slice};
