@@ -7,6 +7,7 @@
 #   bash .ci/notebooks.sh --update   # the same, then copy the executed notebooks back into
 #                                    # notebooks/ (to commit their outputs)
 #   bash .ci/notebooks.sh --install-only   # only install the kernel and the Jupyter client
+#   bash .ci/notebooks.sh [--update] notebooks/02-spatiotemporal.ipynb   # only these notebooks
 #
 # The committed notebooks are only written with --update. Without it the class data is
 # generated into $WORK (so every run also runs the generation cells); with it, into data/tiny
@@ -22,9 +23,11 @@ ROOT=$PWD
 CACHE=${CACHE:-${CUMULUS_CACHE:-$HOME/.cache/cumulus}}
 EVCXR_VERSION=0.22.0
 update=no
-if [ "${1:-}" = --update ]; then update=yes; fi
+if [ "${1:-}" = --update ]; then update=yes; shift; fi
 install_only=no
-if [ "${1:-}" = --install-only ]; then install_only=yes; fi
+if [ "${1:-}" = --install-only ]; then install_only=yes; shift; fi
+# The notebooks to run: the arguments left, or all of them.
+if [ $# -gt 0 ]; then notebooks=("$@"); else notebooks=(notebooks/*.ipynb); fi
 if [ -z "${WORK:-}" ]; then
     WORK=$(mktemp -d)
     trap 'rm -rf "$WORK"' EXIT
@@ -79,7 +82,7 @@ fi
 echo "setup: $((SECONDS - t0)) s"
 
 failed=()
-for nb in notebooks/*.ipynb; do
+for nb in "${notebooks[@]}"; do
     name=$(basename "$nb")
     out="$WORK/executed/$name"
     start=$SECONDS

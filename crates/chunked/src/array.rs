@@ -38,7 +38,7 @@ use crate::source::{ChunkSource, FnSource, MemorySource};
 /// A lazy chunked N-d array.
 #[derive(Clone)]
 pub struct ChunkedArray {
-    node: NodeRef,
+    pub(crate) node: NodeRef,
 }
 
 /// Which axes a reduction runs over.
