@@ -35,6 +35,7 @@ pub mod dtype;
 pub mod error;
 pub mod graph;
 mod graph_svg;
+pub mod ids;
 pub mod kernels;
 pub mod plan;
 pub mod scheduler;

@@ -19,7 +19,7 @@
 //! assert!(finished.load(Ordering::Relaxed) >= 10);
 //! ```
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -159,7 +159,6 @@ type Registry = RwLock<Vec<(u64, Arc<dyn Subscriber>)>>;
 
 static SUBSCRIBERS: Registry = RwLock::new(Vec::new());
 static COUNT: AtomicUsize = AtomicUsize::new(0);
-static NEXT: AtomicU64 = AtomicU64::new(1);
 
 /// Keeps a subscription alive; dropping it unsubscribes.
 #[must_use = "the subscription ends when this is dropped"]
@@ -175,7 +174,7 @@ impl Drop for Subscription {
 
 /// Listen to every compute in this process until the returned guard is dropped.
 pub fn subscribe(s: impl Subscriber + 'static) -> Subscription {
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    let id = crate::ids::unique_id();
     let mut subs = SUBSCRIBERS.write().unwrap_or_else(|e| e.into_inner());
     subs.push((id, Arc::new(s)));
     COUNT.store(subs.len(), Ordering::Release);
@@ -221,7 +220,8 @@ pub(crate) fn emit_graph(local: &[Arc<dyn Subscriber>], compute: u64, graph: &Ta
     }
 }
 
-/// A new compute id.
+/// A new compute id, unique in the process even across the copies of this crate that an
+/// evcxr notebook links into its cells (see [`crate::ids`]).
 pub(crate) fn next_compute_id() -> u64 {
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    crate::ids::unique_id()
 }

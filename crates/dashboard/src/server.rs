@@ -162,7 +162,7 @@ impl Dashboard {
     /// otherwise. In a program it hears every compute of the process already. In an evcxr
     /// notebook each cell links its own copy of the engine, so computes started in later cells
     /// reach the dashboard only with these options: `x.compute_with(&dash.options())`.
-    /// (In a program, computes run with these options are shown twice.)
+    /// (In a program, a compute run with these options is heard twice and shown once.)
     ///
     /// ```
     /// use cumulus_chunked::ChunkedArray;
@@ -173,7 +173,7 @@ impl Dashboard {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn options(&self) -> ComputeOptions {
-        ComputeOptions::default().subscriber(crate::state::LocalCollector::new(self.inner.state.clone()))
+        ComputeOptions::default().subscriber(crate::state::LocalCollector(self.inner.state.clone()))
     }
 
     /// Tasks finished in the computes seen so far.

@@ -5,7 +5,7 @@
 //! appends to bounded buffers under one short lock; turning them into JSON (and drawing the task
 //! graph) happens on the dashboard's own threads.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, UNIX_EPOCH};
 
@@ -62,7 +62,10 @@ struct KindCount {
 
 #[derive(Debug)]
 struct ComputeRecord {
+    /// The dashboard's number for it: 1, 2, 3, … in the order computes started.
     id: u64,
+    /// The engine's id for it.
+    engine_id: u64,
     started_unix_ms: f64,
     /// When it started, in milliseconds since the dashboard started.
     offset_ms: f64,
@@ -169,6 +172,31 @@ pub struct State {
     pending_graph: Option<(u64, Arc<TaskGraph>)>,
     graph: Option<GraphSvg>,
     graph_changed: bool,
+    /// Engine compute id → (the dashboard's number, who reported it first).
+    ids: HashMap<u64, (u64, Origin)>,
+    next_number: u64,
+}
+
+/// Which subscriber an event came through: the process-wide one, or the one in a compute's
+/// options (`Dashboard::options`). A compute heard through both is recorded once, from the
+/// one that reported its start first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The process-wide subscription.
+    Global,
+    /// A compute's own options.
+    Options,
+}
+
+fn compute_of(event: &Event) -> u64 {
+    match event {
+        Event::ComputeStarted { compute, .. }
+        | Event::Graph { compute, .. }
+        | Event::TaskStarted { compute, .. }
+        | Event::TaskFinished { compute, .. }
+        | Event::Memory { compute, .. }
+        | Event::ComputeFinished { compute, .. } => *compute,
+    }
 }
 
 impl Default for State {
@@ -201,6 +229,8 @@ impl State {
             pending_graph: None,
             graph: None,
             graph_changed: false,
+            ids: HashMap::new(),
+            next_number: 1,
         }
     }
 
@@ -230,16 +260,38 @@ impl State {
         self.pending_memory.push((at_ms, in_use));
     }
 
-    /// Fold one telemetry event in.
+    /// Fold one telemetry event in, heard through the process-wide subscription.
     pub fn apply(&mut self, event: &Event) {
+        self.apply_from(Origin::Global, event);
+    }
+
+    /// Fold one telemetry event in, heard through `origin`. Computes are renumbered 1, 2, 3, …
+    /// (engine ids are unique but large); the second copy of a compute heard through both
+    /// origins is ignored.
+    pub fn apply_from(&mut self, origin: Origin, event: &Event) {
+        let engine_id = compute_of(event);
+        let compute = &match (event, self.ids.get(&engine_id)) {
+            (Event::ComputeStarted { .. }, None) => {
+                let number = self.next_number;
+                self.next_number += 1;
+                self.ids.insert(engine_id, (number, origin));
+                number
+            }
+            (Event::ComputeStarted { .. }, Some(_)) => return,
+            (_, Some((number, first))) if *first == origin => *number,
+            _ => return,
+        };
         match event {
-            Event::ComputeStarted { compute, started, tasks, by_kind, threads, memory_limit } => {
-                if self.computes.len() == MAX_COMPUTES {
-                    self.computes.pop_front();
+            Event::ComputeStarted { started, tasks, by_kind, threads, memory_limit, .. } => {
+                if self.computes.len() == MAX_COMPUTES
+                    && let Some(old) = self.computes.pop_front()
+                {
+                    self.ids.remove(&old.engine_id);
                 }
                 let started_unix_ms = started.duration_since(UNIX_EPOCH).map_or(0.0, ms);
                 self.computes.push_back(ComputeRecord {
                     id: *compute,
+                    engine_id,
                     started_unix_ms,
                     offset_ms: self.now_ms(),
                     tasks: *tasks,
@@ -259,15 +311,15 @@ impl State {
                 });
                 self.changed.insert(*compute);
             }
-            Event::Graph { compute, graph } => self.pending_graph = Some((*compute, graph.clone())),
-            Event::TaskStarted { compute, kind, thread, .. } => {
+            Event::Graph { graph, .. } => self.pending_graph = Some((*compute, graph.clone())),
+            Event::TaskStarted { kind, thread, .. } => {
                 if let Some(c) = self.compute_mut(*compute) {
                     c.thread_slot(*thread);
                     c.running[*thread] = Some(c.kind_name(kind));
                     self.changed.insert(*compute);
                 }
             }
-            Event::TaskFinished { compute, task, kind, thread, start, end, bytes_out, .. } => {
+            Event::TaskFinished { task, kind, thread, start, end, bytes_out, .. } => {
                 let Some(c) = self.compute_mut(*compute) else { return };
                 c.thread_slot(*thread);
                 let kind = c.kind_name(kind);
@@ -300,7 +352,7 @@ impl State {
                     self.pending_dropped += 1;
                 }
             }
-            Event::Memory { compute, in_use, at } => {
+            Event::Memory { in_use, at, .. } => {
                 let Some(c) = self.compute_mut(*compute) else { return };
                 c.memory = *in_use;
                 c.peak_memory = c.peak_memory.max(*in_use);
@@ -308,7 +360,7 @@ impl State {
                 self.changed.insert(*compute);
                 self.push_memory(at_ms, false);
             }
-            Event::ComputeFinished { compute, elapsed, peak_memory, error, .. } => {
+            Event::ComputeFinished { elapsed, peak_memory, error, .. } => {
                 let Some(c) = self.compute_mut(*compute) else { return };
                 c.finished = Some((ms(*elapsed), error.clone()));
                 c.peak_memory = c.peak_memory.max(*peak_memory);
@@ -426,51 +478,13 @@ impl Subscriber for Collector {
 }
 
 /// A collector attached to one compute's options (see `Dashboard::options`) rather than to
-/// the process-wide telemetry. Compute ids are renumbered from `1 << 40`: where each evcxr
-/// notebook cell links its own copy of the engine, every copy counts its computes from 1.
-pub struct LocalCollector {
-    state: Shared,
-    ids: Mutex<std::collections::HashMap<u64, u64>>,
-}
-
-/// Dashboard-side ids of computes heard through [`LocalCollector`]s.
-static NEXT_LOCAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 40);
-
-impl LocalCollector {
-    /// A collector feeding `state`.
-    pub fn new(state: Shared) -> LocalCollector {
-        LocalCollector { state, ids: Mutex::new(std::collections::HashMap::new()) }
-    }
-
-    fn renumber(&self, event: &Event) -> Event {
-        let mut ids = self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut e = event.clone();
-        let id = match &mut e {
-            Event::ComputeStarted { compute, .. }
-            | Event::Graph { compute, .. }
-            | Event::TaskStarted { compute, .. }
-            | Event::TaskFinished { compute, .. }
-            | Event::Memory { compute, .. }
-            | Event::ComputeFinished { compute, .. } => compute,
-            #[allow(unreachable_patterns)]
-            _ => return e,
-        };
-        let mapped = if matches!(event, Event::ComputeStarted { .. }) {
-            let fresh = NEXT_LOCAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            ids.insert(*id, fresh);
-            fresh
-        } else {
-            *ids.get(id).unwrap_or(id)
-        };
-        *id = mapped;
-        e
-    }
-}
+/// the process-wide telemetry: where each evcxr notebook cell links its own copy of the
+/// engine, computes of later cells reach the dashboard only this way.
+pub struct LocalCollector(pub Shared);
 
 impl Subscriber for LocalCollector {
     fn on_event(&self, event: &Event) {
-        let e = self.renumber(event);
-        lock(&self.state).apply(&e);
+        lock(&self.0).apply_from(Origin::Options, event);
     }
 
     fn wants_graph(&self) -> bool {

@@ -172,6 +172,36 @@ fn read_events(stream: TcpStream, mut done: impl FnMut(&str, &Value) -> bool) {
     }
 }
 
+/// In a program the dashboard hears a compute run with `dash.options()` twice (through the
+/// options and process-wide): it must show it once, and number computes 1, 2, … in order.
+#[test]
+fn a_compute_heard_twice_is_shown_once_and_computes_are_numbered_in_order() {
+    let _g = serial();
+    let dash = Dashboard::start("127.0.0.1:0").unwrap();
+    let x = workload();
+    let n = x.graph(&ComputeOptions::default()).unwrap().len();
+    x.compute_with(&dash.options()).unwrap();
+    x.compute().unwrap();
+    x.compute_with(&dash.options().threads(1)).unwrap();
+
+    let s = state(dash.addr());
+    let computes = s["computes"].as_array().unwrap();
+    let ids: Vec<u64> = computes.iter().map(|c| c["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(s["current"], 3);
+    for c in computes {
+        assert_eq!(c["done"], n, "{c}");
+    }
+    assert_eq!(s["tasks_done"], 3 * n);
+    assert_eq!(dash.tasks_done(), 3 * n as u64);
+    let tasks = s["recent_tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 3 * n);
+    for id in 1..=3u64 {
+        assert_eq!(tasks.iter().filter(|t| t[0] == id).count(), n, "tasks of compute {id}");
+    }
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0);
+}
+
 #[test]
 fn event_stream_delivers_every_task_and_the_final_counts() {
     let _g = serial();

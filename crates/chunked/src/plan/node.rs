@@ -6,7 +6,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::block::Block;
 use crate::chunks::{Chunks, unify_axis};
@@ -182,21 +181,8 @@ impl fmt::Debug for Node {
     }
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-static ID_BASE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-
-/// A node id unique in the process. The optimizer and the evaluator key their memos by id, so
-/// two live nodes must never share one, even when several copies of this crate run in one
-/// process (an evcxr notebook links a copy per cell, each with its own statics, and passes
-/// plans from cell to cell): each copy counts from its own random 64-bit base.
-fn next_id() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let base = *ID_BASE.get_or_init(|| std::collections::hash_map::RandomState::new().build_hasher().finish());
-    base.wrapping_add(NEXT_ID.fetch_add(1, Ordering::Relaxed))
-}
-
 fn make(op: Op, shape: Vec<usize>, chunks: Chunks, dtype: DType) -> NodeRef {
-    Arc::new(Node { id: next_id(), op, shape, chunks, dtype })
+    Arc::new(Node { id: crate::ids::unique_id(), op, shape, chunks, dtype })
 }
 
 impl Node {

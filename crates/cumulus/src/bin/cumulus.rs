@@ -8,7 +8,7 @@ use cumulus::data_gen::{GenArgs, GenConfig, Preset, Variable, human_bytes, store
 use cumulus::store::disk_usage;
 
 // Chunks are large, short-lived buffers: mimalloc reuses them instead of returning them to the
-// kernel and faulting fresh pages in for every chunk.
+// kernel and faulting fresh pages in for every chunk (version 2: see the workspace Cargo.toml).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
