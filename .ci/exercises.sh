@@ -7,30 +7,33 @@ cd "$(dirname "$0")/.."
 export INSTA_UPDATE=no
 export CUMULUS_EXERCISE_DATA=${CUMULUS_EXERCISE_DATA:-$(mktemp -d)/tiny}
 
-rustfmt --edition 2024 --check solutions/part1/*.rs
+rustfmt --edition 2024 --check solutions/part*/*.rs
 python3 exercises/make_stubs.py --check
 cd exercises
+parts=$(ls -d part[0-9]* | sort -V)
+features=$(for p in $parts; do printf '%s/solutions,' "$p"; done)
 cargo fmt --all --check
-cargo clippy --quiet --workspace --all-targets --features part1/solutions -- -D warnings
+cargo clippy --quiet --workspace --all-targets --features "${features%,}" -- -D warnings
 cargo test --quiet -p grader
 
-tests=$(cd part1/tests && ls ex*.rs | sed 's/\.rs$//')
 n=0
-for t in $tests; do
-    n=$((n + 1))
-    if out=$(cargo test --quiet -p part1 --test "$t" 2>&1); then
-        echo "stub $t passes its test: it must fail until the exercise is done"; exit 1
+for p in $parts; do
+    tests=$(cd "$p/tests" && ls ex*.rs | sed 's/\.rs$//')
+    for t in $tests; do
+        n=$((n + 1))
+        if out=$(cargo test --quiet -p "$p" --test "$t" 2>&1); then
+            echo "stub $p/$t passes its test: it must fail until the exercise is done"; exit 1
+        fi
+        if ! grep -q "not yet implemented" <<< "$out"; then
+            echo "stub $p/$t fails for another reason than its todo!():"; echo "$out" | tail -30; exit 1
+        fi
+        echo "stub $p/$t fails as a todo!(): ok"
+    done
+    cargo test --quiet -p "$p" --features solutions
+    if find "$p" -name '*.snap.new' | grep -q .; then
+        echo "the solutions wrote new snapshots:"; find "$p" -name '*.snap.new'; exit 1
     fi
-    if ! grep -q "not yet implemented" <<< "$out"; then
-        echo "stub $t fails for another reason than its todo!():"; echo "$out" | tail -30; exit 1
-    fi
-    echo "stub $t fails as a todo!(): ok"
 done
-
-cargo test --quiet -p part1 --features solutions
-if find part1 -name '*.snap.new' | grep -q .; then
-    echo "the solutions wrote new snapshots:"; find part1 -name '*.snap.new'; exit 1
-fi
 echo "solutions pass all $n exercise tests with the committed snapshots"
 
 out=$(cargo run --quiet -p grader -- --solutions 2>&1) || { echo "$out"; echo "the grader failed on the solutions"; exit 1; }
@@ -39,5 +42,7 @@ if out=$(cargo run --quiet -p grader 2>&1); then
     echo "the grader passed the stubs"; exit 1
 fi
 grep -q "0/$n exercises pass" <<< "$out" || { echo "$out"; exit 1; }
-grep -q "Next: Exercise 1" <<< "$out" || { echo "$out"; exit 1; }
+grep -q "Next: Part 1 · Exercise 1" <<< "$out" || { echo "$out"; exit 1; }
+out=$(cargo run --quiet -p grader -- --part 2 --solutions 2>&1) || { echo "$out"; echo "the grader failed on part 2's solutions"; exit 1; }
+grep -q "exercises pass" <<< "$out" || { echo "$out"; exit 1; }
 echo "grader: 0/$n on the stubs, $n/$n on the solutions"

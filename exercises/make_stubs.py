@@ -1,7 +1,7 @@
 """The exercise stubs are the solutions with the body of their last `pub fn` replaced by
 `todo!()`: one source of truth for the task text, types and signatures.
 
-    python3 exercises/make_stubs.py          # write exercises/part1/src/exNN_*.rs from solutions/
+    python3 exercises/make_stubs.py          # write exercises/partN/src/exNN_*.rs from solutions/partN
     python3 exercises/make_stubs.py --check  # fail if a stub is out of step (CI)
 """
 import pathlib
@@ -21,8 +21,8 @@ def stub(solution: str) -> str:
 def main() -> int:
     check = "--check" in sys.argv
     bad = []
-    for sol in sorted((ROOT / "solutions/part1").glob("ex*.rs")):
-        target = ROOT / "exercises/part1/src" / sol.name
+    for sol in sorted((ROOT / "solutions").glob("part*/ex*.rs")):
+        target = ROOT / "exercises" / sol.parent.name / "src" / sol.name
         text = stub(sol.read_text())
         if check:
             if not target.exists() or target.read_text() != text:
@@ -30,7 +30,7 @@ def main() -> int:
         else:
             target.write_text(text)
     for t in bad:
-        print(f"{t} is not the stub of solutions/part1/{t.name}: run python3 exercises/make_stubs.py")
+        print(f"{t} is not the stub of solutions/{t.parent.parent.name}/{t.name}: run python3 exercises/make_stubs.py")
     return 1 if bad else 0
 
 

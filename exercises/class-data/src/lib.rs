@@ -1,4 +1,5 @@
-//! The class data for the exercises: the `tiny` preset, generated on first use.
+//! The class data for the exercises: the `tiny` preset, generated on first use. Every part's
+//! exercise crate re-exports this as its `data` module.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -38,7 +39,7 @@ pub fn stores() -> Vec<PathBuf> {
     [2019, 2020, 2021].into_iter().map(store).collect()
 }
 
-fn ensure(dir: &Path) -> crate::Result<()> {
+fn ensure(dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let cfg = GenConfig::preset(Preset::Tiny, dir);
     if cfg.years.iter().all(|&y| cfg.store_path(y).exists()) {
         return Ok(());

@@ -2,10 +2,12 @@
 
 use std::path::Path;
 
-/// One exercise: `part1/src/<name>.rs`, whose `//!` doc comment starts with `# <title>`, states
-/// the task, and ends with a `## Hint` section.
+/// One exercise: `<part>/src/<name>.rs`, whose `//!` doc comment starts with `# <title>`,
+/// states the task, and ends with a `## Hint` section.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exercise {
+    /// The crate it belongs to (`part1`, `part2`, …).
+    pub part: String,
     /// File stem, also the name of its test (`ex02_june_mean`).
     pub name: String,
     /// The `# ...` heading.
@@ -14,6 +16,36 @@ pub struct Exercise {
     pub task: String,
     /// The `## Hint` section.
     pub hint: String,
+}
+
+impl Exercise {
+    /// The title with its part: `Part 2 · Exercise 1: many yearly stores as one dataset`.
+    pub fn heading(&self) -> String {
+        match self.part.strip_prefix("part") {
+            Some(n) if !n.is_empty() => format!("Part {n} · {}", self.title),
+            _ => self.title.clone(),
+        }
+    }
+}
+
+/// The exercises of every part under `root` (`part1/src`, `part2/src`, …), part by part, each
+/// part in file-name order.
+pub fn discover_parts(root: &Path) -> std::io::Result<Vec<Exercise>> {
+    let mut parts: Vec<String> = std::fs::read_dir(root)?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("src").is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.strip_prefix("part").is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())))
+        .collect();
+    parts.sort_by_key(|p| p[4..].parse::<u32>().unwrap_or(u32::MAX));
+    let mut all = Vec::new();
+    for part in parts {
+        for mut ex in discover(&root.join(&part).join("src"))? {
+            ex.part.clone_from(&part);
+            all.push(ex);
+        }
+    }
+    Ok(all)
 }
 
 /// The exercises in `dir`, in file-name order (`ex01_...`, `ex02_...`).
@@ -49,7 +81,7 @@ pub fn parse(name: &str, source: &str) -> Exercise {
     let split = body.iter().position(|l| l.trim() == "## Hint").unwrap_or(body.len());
     let task = body[..split].join("\n");
     let hint = body.get(split + 1..).map(|h| h.join("\n")).unwrap_or_else(|| "(no hint written)".into());
-    Exercise { name: name.to_string(), title, task, hint }
+    Exercise { part: String::new(), name: name.to_string(), title, task, hint }
 }
 
 #[cfg(test)]
@@ -63,5 +95,19 @@ mod tests {
         assert_eq!(ex.title, "Exercise 9: x");
         assert_eq!(ex.task.trim(), "Do **this**.");
         assert_eq!(ex.hint.trim(), "Try `that`.");
+    }
+
+    #[test]
+    fn parts_are_found_in_numeric_order_with_their_exercises() {
+        let root = std::env::temp_dir().join(format!("grader-parts-{}", std::process::id()));
+        for (part, file) in [("part10", "ex01_c.rs"), ("part2", "ex02_b.rs"), ("part2", "ex01_a.rs"), ("notes", "x.rs")]
+        {
+            std::fs::create_dir_all(root.join(part).join("src")).unwrap();
+            std::fs::write(root.join(part).join("src").join(file), "//! # T\n").unwrap();
+        }
+        let found = super::discover_parts(&root).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+        let names: Vec<(&str, &str)> = found.iter().map(|e| (e.part.as_str(), e.name.as_str())).collect();
+        assert_eq!(names, [("part2", "ex01_a"), ("part2", "ex02_b"), ("part10", "ex01_c")]);
     }
 }

@@ -1,9 +1,10 @@
-//! The grader: `cargo run -p grader [list | hint [EXERCISE] | watch] [--solutions]`.
+//! The grader: `cargo run -p grader [list | hint [EXERCISE] | watch] [--part N] [--solutions]`.
 //!
-//! It runs each exercise's snapshot test in order, shows how many pass, and for the first one
-//! that does not: its task, where to write the code, and why it fails (still a `todo!()`, a
-//! compile error, or a snapshot that differs, with the difference). `watch` does the same again
-//! every time a file under `part1/src` is saved. `--solutions` grades `solutions/` instead.
+//! It runs each exercise's snapshot test in order, part by part, shows how many pass, and for
+//! the first one that does not: its task, where to write the code, and why it fails (still a
+//! `todo!()`, a compile error, or a snapshot that differs, with the difference). `watch` does the
+//! same again every time a file under `partN/src` is saved. `--part N` grades one part only;
+//! `--solutions` grades `solutions/` instead.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,13 +19,28 @@ use outcome::Outcome;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let solutions = args.iter().any(|a| a == "--solutions");
-    let words: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with("--")).collect();
+    let mut part = None;
+    let mut words: Vec<&str> = Vec::new();
+    let mut it = args.iter().map(String::as_str);
+    while let Some(a) = it.next() {
+        match a {
+            "--part" => match it.next().map(|n| n.trim_start_matches("part").parse::<u32>()) {
+                Some(Ok(n)) => part = Some(format!("part{n}")),
+                _ => return fail("--part needs a part number, e.g. `--part 2`"),
+            },
+            a if a.starts_with("--") => {}
+            a => words.push(a),
+        }
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let exercises = match exercise::discover(&root.join("part1/src")) {
-        Ok(list) if !list.is_empty() => list,
-        Ok(_) => return fail(&format!("no exercises found in {}", root.join("part1/src").display())),
-        Err(e) => return fail(&format!("cannot read the exercises in {}: {e}", root.join("part1/src").display())),
+    let exercises = match exercise::discover_parts(&root) {
+        Ok(list) => list.into_iter().filter(|e| part.as_ref().is_none_or(|p| &e.part == p)).collect::<Vec<_>>(),
+        Err(e) => return fail(&format!("cannot read the exercises in {}: {e}", root.display())),
     };
+    if exercises.is_empty() {
+        let which = part.map_or_else(|| "partN/src".to_string(), |p| format!("{p}/src"));
+        return fail(&format!("no exercises found in {}", root.join(which).display()));
+    }
     let grader = Grader { root, solutions };
     match words.as_slice() {
         [] => grader.verify(&exercises),
@@ -33,7 +49,7 @@ fn main() -> ExitCode {
         ["hint", name] => grader.hint(&exercises, Some(name)),
         ["watch"] => grader.watch(&exercises),
         _ => fail(
-            "usage: cargo run -p grader [list | hint [EXERCISE] | watch] [--solutions]\n\
+            "usage: cargo run -p grader [list | hint [EXERCISE] | watch] [--part N] [--solutions]\n\
              \n  (nothing)  grade every exercise, show progress and the next task\n  \
              list       every exercise and whether it passes\n  \
              hint       the hint of the next exercise (or of EXERCISE)\n  \
@@ -57,7 +73,7 @@ impl Grader {
     fn grade(&self, ex: &Exercise) -> Outcome {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.current_dir(&self.root)
-            .args(["test", "--quiet", "-p", "part1", "--test", &ex.name])
+            .args(["test", "--quiet", "-p", &ex.part, "--test", &ex.name])
             .env("INSTA_UPDATE", "no")
             .env("CARGO_TERM_COLOR", "never")
             .env("RUST_BACKTRACE", "0")
@@ -82,7 +98,7 @@ impl Grader {
         let outcomes = exercises
             .iter()
             .map(|ex| {
-                bar.set_message(ex.name.clone());
+                bar.set_message(format!("{}/{}", ex.part, ex.name));
                 let o = self.grade(ex);
                 bar.inc(1);
                 o
@@ -106,7 +122,7 @@ impl Grader {
                 ExitCode::SUCCESS
             }
             Some((ex, outcome)) => {
-                println!("\nNext: {}  ({})\n", ex.title, self.source_path(ex).display());
+                println!("\nNext: {}  ({})\n", ex.heading(), self.source_path(ex).display());
                 println!("{}\n", ex.task.trim());
                 println!("{}", outcome.explain());
                 println!("\nStuck? `cargo run -p grader hint` shows a hint.");
@@ -117,16 +133,16 @@ impl Grader {
 
     fn source_path(&self, ex: &Exercise) -> PathBuf {
         if self.solutions {
-            self.root.join("../solutions/part1").join(format!("{}.rs", ex.name))
+            self.root.join("../solutions").join(&ex.part).join(format!("{}.rs", ex.name))
         } else {
-            Path::new("part1/src").join(format!("{}.rs", ex.name))
+            Path::new(&ex.part).join("src").join(format!("{}.rs", ex.name))
         }
     }
 
     fn list(&self, exercises: &[Exercise]) -> ExitCode {
         let outcomes = self.grade_all(exercises);
         for (ex, o) in exercises.iter().zip(&outcomes) {
-            println!("{:<8} {:<24} {}", o.label(), ex.name, ex.title);
+            println!("{:<8} {:<30} {}", o.label(), format!("{}/{}", ex.part, ex.name), ex.title);
         }
         let done = outcomes.iter().filter(|o| o.passed()).count();
         println!("\n{}", progress_line(done, exercises.len()));
@@ -135,10 +151,13 @@ impl Grader {
 
     fn hint(&self, exercises: &[Exercise], name: Option<&str>) -> ExitCode {
         let ex = match name {
-            Some(n) => match exercises.iter().find(|e| e.name == n || e.name.starts_with(n)) {
+            Some(n) => match exercises.iter().find(|e| {
+                let full = format!("{}/{}", e.part, e.name);
+                e.name == n || full == n || full.starts_with(n) || e.name.starts_with(n)
+            }) {
                 Some(e) => e,
                 None => {
-                    let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+                    let names: Vec<String> = exercises.iter().map(|e| format!("{}/{}", e.part, e.name)).collect();
                     return fail(&format!("no exercise {n:?}; the exercises are {}", names.join(", ")));
                 }
             },
@@ -153,22 +172,25 @@ impl Grader {
                 }
             }
         };
-        println!("Hint for {}:\n\n{}", ex.title, ex.hint.trim());
+        println!("Hint for {}:\n\n{}", ex.heading(), ex.hint.trim());
         ExitCode::SUCCESS
     }
 
     fn watch(&self, exercises: &[Exercise]) -> ExitCode {
-        let dir = self.root.join("part1/src");
+        let mut dirs: Vec<PathBuf> = exercises.iter().map(|e| self.root.join(&e.part).join("src")).collect();
+        dirs.dedup();
+        let latest = || dirs.iter().filter_map(|d| latest_change(d)).max();
         loop {
             let outcomes = self.grade_all(exercises);
             // Clear the screen so the latest result is all there is to read.
             print!("\x1b[2J\x1b[H");
             let _ = self.report(exercises, &outcomes);
-            println!("\nWatching {} — save a file to grade again, Ctrl-C to stop.", dir.display());
-            let seen = latest_change(&dir);
+            let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            println!("\nWatching {} — save a file to grade again, Ctrl-C to stop.", shown.join(", "));
+            let seen = latest();
             loop {
                 std::thread::sleep(Duration::from_millis(500));
-                if latest_change(&dir) != seen {
+                if latest() != seen {
                     break;
                 }
             }

@@ -18,7 +18,7 @@
 
 #![cfg_attr(not(feature = "solutions"), allow(unused_imports, unused_variables))]
 
-pub mod data;
+pub use class_data as data;
 
 /// What every exercise returns: any error converts with `?`.
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
