@@ -6,7 +6,7 @@ usage: exercises_xarray.py DATA EXERCISES_DIR
 DATA holds era5_2019..2021 (the tiny preset the exercise tests generate). EXERCISES_DIR is
 exercises/ (the snapshots are in partN/tests/snapshots). Part 1: the June mean, the cities and
 the hourly area mean (exercises 1 and 4 describe the store's layout, which xarray reads in
-step 4); Part 2: all but exercise 6. Each expected line must match the snapshot's line: the text
+step 4); Part 2: all but exercise 6; Part 3: all, with xbatcher and xskillscore. Each expected line must match the snapshot's line: the text
 exactly, integers exactly, every other number to the last decimal the snapshot shows (one unit
 of it allowed, for two roundings of float32 results). Exercise 6 (to_zarr) is a round trip of cumulus' own writer:
 xarray reading what to_zarr writes is step 4c.
@@ -144,6 +144,61 @@ expected["part2/ex05_weighted_mean"] = [
     f"plain mean    {plain:.3f} K",
     f"weighted mean {weighted:.3f} K",
     f"weighted - plain {weighted - plain:.3f} K",
+]
+
+# Part 3, 1. the convection label
+y = (ds.total_precipitation > 5).astype("float32").compute()
+yv = y.values
+expected["part3/ex01_label"] = [
+    f"dtype {y.dtype}",
+    f"dims {dims(y.dims)}",
+    f"shape {list(y.shape)}",
+    f"convective {int((yv == 1).sum())} of {yv.size}",
+    f"fraction {float((yv == 1).mean()):.4f}",
+    f"neither 0 nor 1: {int(((yv != 0) & (yv != 1)).sum())}",
+]
+
+# Part 3, 2. xbatcher's patches over 2019
+import xbatcher  # noqa: E402
+
+two = one[["convective_available_potential_energy", "k_index"]]
+bgen = xbatcher.BatchGenerator(two, input_dims={"latitude": 8, "longitude": 8}, input_overlap={"latitude": 4, "longitude": 4})
+
+
+def corners(b):
+    lat, lon = b.latitude.values, b.longitude.values
+    size = " ".join(f"{k}={v}" for k, v in sorted(b.sizes.items()))
+    return f"latitude {lat[0]:g}..{lat[-1]:g} longitude {lon[0]:g}..{lon[-1]:g} ({size})"
+
+
+expected["part3/ex02_patches"] = [
+    f"batches {len(bgen)}",
+    f"variables {dims(bgen[0].data_vars)}",
+    f"first {corners(bgen[0])}",
+    f"last {corners(bgen[len(bgen) - 1])}",
+]
+
+# Part 3, 3. the contingency scores of "CAPE > 2000 J/kg"
+import xskillscore as xs  # noqa: E402
+
+forecast = (ds.convective_available_potential_energy > 2000).astype("float32")
+edges = np.array([0, 0.5, 1])
+table = xs.Contingency(y, forecast.compute(), edges, edges, dim=["time", "latitude", "longitude"])
+expected["part3/ex03_contingency"] = [
+    f"CSI {float(table.threat_score()):.4f}",
+    f"POD {float(table.hit_rate()):.4f}",
+    f"FAR {float(table.false_alarm_ratio()):.4f}",
+]
+
+# Part 3, 4. the map of Pearson's r between CAPE and rain
+r = xs.pearson_r(ds.convective_available_potential_energy.load(), ds.total_precipitation.load(), dim="time")
+k = int(np.nanargmax(r.values))
+nlon = r.sizes["longitude"]
+expected["part3/ex04_correlation_map"] = [
+    f"dims {dims(r.dims)}",
+    f"shape {list(r.shape)}",
+    f"mean r {float(r.mean()):.3f}",
+    f"largest r {float(r.max()):.3f} at {float(r.latitude[k // nlon]):g}N {float(r.longitude[k % nlon]):g}E",
 ]
 
 NUMBER = re.compile(r"-?\d+\.\d+|(?<![\w-])-?\d+(?![\w:-])")
