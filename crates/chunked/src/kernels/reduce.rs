@@ -7,7 +7,7 @@
 //! of groups a chunk actually contains, so a daily resample of a year never allocates 365 slots
 //! per chunk.
 
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Zip};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, CowArray, IxDyn, Zip};
 
 use crate::block::Block;
 use crate::dtype::{DType, Element};
@@ -407,7 +407,6 @@ fn two_pass_moments<T: Element>(
     slabs: bool,
     p: &mut Partial,
 ) {
-    let nr = red_shape.len();
     let ok = |v: f64| !(skipna && v.is_nan());
     if slabs {
         // Loop over reduced positions; each step touches a whole kept-shaped slab.
@@ -435,10 +434,11 @@ fn two_pass_moments<T: Element>(
             });
         }
     } else {
+        // Here `xp` holds the kept axes first (see `kept_first`): contiguous sub-arrays.
         for kidx in crate::chunks::grid_indices(out_shape) {
             let mut v = xp.view();
             for &k in &kidx {
-                v = v.index_axis_move(Axis(nr), k);
+                v = v.index_axis_move(Axis(0), k);
             }
             let (s, n) = v.fold((0.0, 0.0), |(s, n), &x| {
                 let x = x.to_f64();
@@ -561,6 +561,15 @@ fn acc_view<T: Element>(red: Reduction, st: ViewsMut<'_, '_>, x: &ArrayViewD<'_,
     }
 }
 
+/// `x` with its kept axes first and its reduced axes last, in row-major order, so that fixing
+/// the kept indices leaves a contiguous sub-array to fold. No copy when `x` is already laid out
+/// so (a reduction over the trailing axes of a block); otherwise one row-wise copy.
+fn kept_first<'a, T: Element>(x: ArrayViewD<'a, T>, kept: &[usize], axes: &[usize]) -> CowArray<'a, T, IxDyn> {
+    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+    let xk = x.permuted_axes(IxDyn(&perm));
+    if xk.is_standard_layout() { CowArray::from(xk) } else { CowArray::from(crate::block::standard_copy(xk)) }
+}
+
 /// Reduce a typed view along `axes` into a fresh partial.
 fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize], offset: usize) -> Partial {
     let kept: Vec<usize> = (0..x.ndim()).filter(|d| !axes.contains(d)).collect();
@@ -571,10 +580,16 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
     // Reduced axes first, kept axes after: x[r0, r1, .., k0, k1, ..].
     let perm: Vec<usize> = axes.iter().chain(kept.iter()).copied().collect();
     let red_shape: Vec<usize> = axes.iter().map(|&d| x.shape()[d]).collect();
-    let xp = x.permuted_axes(IxDyn(&perm));
+    let xp = x.clone().permuted_axes(IxDyn(&perm));
     let arg = red.op.single_axis();
     if matches!(red.op, ReduceOp::Var(_) | ReduceOp::Std(_)) {
-        two_pass_moments(red.skipna, &xp, &red_shape, &out_shape, kept_len >= red_len, &mut p);
+        let slabs = kept_len >= red_len;
+        if slabs {
+            two_pass_moments(red.skipna, &xp, &red_shape, &out_shape, true, &mut p);
+        } else {
+            let xk = kept_first(x, &kept, axes);
+            two_pass_moments(red.skipna, &xk.view(), &red_shape, &out_shape, false, &mut p);
+        }
         return p;
     }
     if kept_len >= red_len || arg {
@@ -589,20 +604,12 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
             acc_view(red, (&mut a, &mut b, &mut c, &mut i), &v, pos);
         }
     } else {
-        // Loop over kept positions, fold each reduced sub-array into one slot. A copy in the
-        // permuted order first makes every sub-array contiguous, so the folds run over slices.
-        let n_red = axes.len();
-        let owned;
-        let xp = if xp.is_standard_layout() {
-            xp
-        } else {
-            owned = xp.as_standard_layout().into_owned();
-            owned.view()
-        };
+        // Loop over kept positions, fold each reduced sub-array (contiguous) into one slot.
+        let xk = kept_first(x, &kept, axes);
         for kidx in crate::chunks::grid_indices(&out_shape) {
-            let mut v = xp.view();
+            let mut v = xk.view();
             for &k in kidx.iter() {
-                v = v.index_axis_move(Axis(n_red), k);
+                v = v.index_axis_move(Axis(0), k);
             }
             let slot = IxDyn(&kidx);
             let (mut a, mut b, mut c, mut i) = (0.0, 0.0, 0.0, 0i64);
