@@ -49,7 +49,7 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     }
     /// Produce `region` (used when a task needs only part of a chunk and the source can do
     /// better than decoding the whole chunk, e.g. generators). The default reads the chunk and
-    /// slices it; `region` always lies inside chunk `idx`.
+    /// copies the part out (in row-major order); `region` always lies inside chunk `idx`.
     ///
     /// # Errors
     /// As [`ChunkSource::read_chunk`].
@@ -60,7 +60,9 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
         if local.iter().zip(chunk.shape()).all(|(&(s, e, _), &n)| s == 0 && e == n) {
             Ok(chunk)
         } else {
-            Ok(chunk.slice_move(&local))
+            // Compacted (one row-wise copy, none when the part is contiguous): the kernels
+            // after the read run over contiguous memory, and the rest of the chunk is freed.
+            Ok(chunk.slice_move(&local).into_standard_layout())
         }
     }
 }

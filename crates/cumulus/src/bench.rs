@@ -153,9 +153,10 @@ fn build(name: &str, args: &BenchArgs) -> anyhow::Result<Job> {
         }
         "W3" => {
             let ds = open_all(args)?;
-            let summer: Vec<bool> = ds.dt("time", "month")?.iter().map(|m| (6..=9).contains(m)).collect();
+            // ds.sel(time=ds.time.dt.month.isin([6, 7, 8, 9]), latitude=slice(25, 22), longitude=slice(120, 122))
+            let month = ds.get("time")?.dt("time", "month")?;
             let sub = ds
-                .sel([("time", Selector::Mask(summer))])?
+                .sel_mask("time", &month.isin(&[6.0, 7.0, 8.0, 9.0]))?
                 .sel([("latitude", slice(25.0, 22.0)), ("longitude", slice(120.0, 122.0))])?;
             let sizes = sub.sizes();
             let size = |d: &str| sizes.iter().find(|(n, _)| n == d).map_or(0, |(_, n)| *n);
