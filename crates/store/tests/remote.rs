@@ -113,6 +113,7 @@ fn http_server(dir: &Path) -> Server {
     })
 }
 
+// ANCHOR: options
 fn s3_options(port: u16) -> RemoteOptions {
     RemoteOptions::default()
         .endpoint(&format!("http://127.0.0.1:{port}"))
@@ -120,6 +121,7 @@ fn s3_options(port: u16) -> RemoteOptions {
         .region("us-east-1")
         .timeout(Duration::from_secs(20))
 }
+// ANCHOR_END: options
 
 fn create_bucket(server: &Server, bucket: &str) {
     let (status, body) = http(server.port, "PUT", &format!("/{bucket}")).unwrap();
@@ -231,6 +233,7 @@ fn s3_open_mfdataset_with_options_and_to_zarr() {
     create_bucket(&server, "years");
     let opts = s3_options(server.port);
     let dir = tempfile::tempdir().unwrap();
+    // ANCHOR: s3
     // Two "years" written straight to S3 by to_zarr (scratch folder + upload).
     let to = ToZarrOptions { remote: opts.clone(), ..ToZarrOptions::default() };
     let urls = ["s3://years/b.zarr", "s3://years/a.zarr"];
@@ -238,6 +241,7 @@ fn s3_open_mfdataset_with_options_and_to_zarr() {
     to_zarr(&dataset(0), urls[1], &to).unwrap();
     let open = OpenOptions::default().remote(opts.clone()).drop_variables(&["k_index"]).chunks(&[("time", 16)]);
     let ds = open_mfdataset_with(&urls, &open).unwrap();
+    // ANCHOR_END: s3
     assert_eq!(ds.data_vars(), vec!["packed", "t2m"]);
     assert_eq!(ds.get("t2m").unwrap().data().chunks().axes()[0], vec![16]);
     let t2m = ds.get("t2m").unwrap().to_vec_f64().unwrap();
