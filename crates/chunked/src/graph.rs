@@ -616,12 +616,9 @@ impl TaskGraph {
     /// the same kind share a colour. Render with `dot -Tsvg`. Graphs above `max_tasks` are
     /// summarized by kind instead (one node per kind, edges weighted by count).
     pub fn to_dot(&self, max_tasks: usize) -> String {
-        let kinds: Vec<String> = self.counts_by_kind().into_keys().collect();
-        let colour = |k: &str| {
-            const PALETTE: [&str; 8] =
-                ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"];
-            PALETTE[kinds.iter().position(|x| x == k).unwrap_or(0) % PALETTE.len()]
-        };
+        let colours: BTreeMap<String, &str> =
+            crate::palette::kind_colors(self.counts_by_kind().into_keys()).into_iter().collect();
+        let colour = |k: &str| colours.get(k).copied().unwrap_or(crate::palette::KIND_PALETTE[0]);
         let mut s =
             String::from("digraph tasks {\n  rankdir=BT;\n  node [shape=box, style=filled, fontname=\"Helvetica\"];\n");
         if self.tasks.len() <= max_tasks {

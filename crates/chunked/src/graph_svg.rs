@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::graph::TaskGraph;
-
-/// Colours of task kinds, in the order of the legend (ColorBrewer Set3, as `to_dot` uses).
-const PALETTE: [&str; 8] = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"];
+use crate::markup::escape_html as escape;
 
 /// Pixels between node centres, horizontally and vertically.
 const DX: f64 = 16.0;
@@ -128,8 +126,8 @@ fn order(kinds: &[String], layer: &[usize], edges: &[(usize, usize, Option<usize
 }
 
 fn render(layout: &Layout, counts: &BTreeMap<String, usize>, n_tasks: usize, n_edges: usize) -> String {
-    let kinds: Vec<&String> = counts.keys().collect();
-    let colour = |k: &str| PALETTE[kinds.iter().position(|x| *x == k).unwrap_or(0) % PALETTE.len()];
+    let colours: BTreeMap<String, &str> = crate::palette::kind_colors(counts.keys()).into_iter().collect();
+    let colour = |k: &str| colours.get(k).copied().unwrap_or(crate::palette::KIND_PALETTE[0]);
     let grouped = layout.labels.iter().any(Option::is_some);
     let dx = if grouped { 190.0 } else { DX };
     let widest = {
@@ -145,7 +143,7 @@ fn render(layout: &Layout, counts: &BTreeMap<String, usize>, n_tasks: usize, n_e
     let width = graph_w + 2.0 * MARGIN;
     let top = MARGIN + 24.0;
     let graph_h = depth as f64 * DY;
-    let height = top + graph_h + kinds.len() as f64 * LEGEND_ROW + 2.0 * MARGIN;
+    let height = top + graph_h + colours.len() as f64 * LEGEND_ROW + 2.0 * MARGIN;
     // Centre each layer.
     let mut layer_len: BTreeMap<usize, usize> = BTreeMap::new();
     for (_, l, _) in &layout.nodes {
@@ -226,8 +224,4 @@ fn render(layout: &Layout, counts: &BTreeMap<String, usize>, n_tasks: usize, n_e
     }
     s.push_str("</svg>\n");
     s
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -37,6 +37,8 @@ pub mod graph;
 mod graph_svg;
 pub mod ids;
 pub mod kernels;
+pub mod markup;
+pub mod palette;
 pub mod plan;
 pub mod scheduler;
 pub mod source;

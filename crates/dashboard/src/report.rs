@@ -59,12 +59,6 @@ pub const MAX_MEMORY_SAMPLES: usize = 20_000;
 /// Tasks above which the task graph is drawn one box per task kind.
 pub const GRAPH_MAX_TASKS: usize = 300;
 
-/// Colours of task kinds (ColorBrewer Set3, as the task graph uses).
-const PALETTE: [&str; 12] = [
-    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
-    "#ccebc5", "#ffed6f",
-];
-
 /// One task as it ran. Times are measured from the start of the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskTiming {
@@ -461,25 +455,13 @@ fn strip_xmlns(svg: &str) -> String {
 
 // ------------------------------------------------------------------------------- the page
 
-/// `s` with `& < > " '` escaped, safe in HTML text and attribute values.
+/// `s` with `& < > " '` escaped, safe in HTML text and attribute values (the rule of every
+/// cumulus picture, [`cumulus_chunked::markup::escape_html`]).
 ///
 /// ```
 /// assert_eq!(cumulus_dashboard::report::escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 /// ```
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use cumulus_chunked::markup::escape_html as escape;
 
 /// A duration for people: `850 µs`, `12.3 ms`, `4.56 s`.
 pub fn format_duration(d: Duration) -> String {
@@ -554,9 +536,10 @@ impl Report {
         self.kinds.iter().find(|k| k.kind == kind)
     }
 
-    /// The colour of each kind in the charts (in the order of `kinds`).
-    fn colours(&self) -> HashMap<&str, &'static str> {
-        self.kinds.iter().enumerate().map(|(i, k)| (k.kind.as_str(), PALETTE[i % PALETTE.len()])).collect()
+    /// The colour of each kind in the charts: the task graph's and the dashboard's
+    /// ([`cumulus_chunked::palette::kind_colors`]).
+    fn colours(&self) -> HashMap<String, &'static str> {
+        cumulus_chunked::palette::kind_colors(self.kinds.iter().map(|k| k.kind.as_str())).into_iter().collect()
     }
 
     /// The report as one self-contained HTML page (what [`performance_report`] writes).
@@ -716,7 +699,7 @@ impl Report {
 
     /// Above [`MAX_STREAM_RECTS`] tasks: per row, equal time bins coloured by their busiest
     /// kind, neighbours of the same kind merged.
-    fn binned_rects(&self, s: &mut String, rows: usize, span: f64, colours: &HashMap<&str, &'static str>) {
+    fn binned_rects(&self, s: &mut String, rows: usize, span: f64, colours: &HashMap<String, &'static str>) {
         let bins = (MAX_STREAM_RECTS / rows).clamp(1, PLOT_W as usize);
         let bin_w = span / bins as f64;
         // The kinds of the summary, then any other kind found in the stream (a `Report` edited

@@ -403,6 +403,7 @@ impl State {
             "memory": self.memory_json(&history),
             "threads": self.current().map_or(Value::Array(vec![]), |c| c.threads_json(now)),
             "task_fields": TASK_FIELDS,
+            "palette": cumulus_chunked::palette::KIND_PALETTE,
             "recent_tasks": self.recent.iter().map(TaskRecord::to_json).collect::<Vec<_>>(),
             "graph": self.graph_json(),
         })

@@ -297,6 +297,9 @@ fn the_page_and_its_endpoints() {
     let s: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(s["computes"].as_array().unwrap().len(), 0);
     assert_eq!(s["current"], Value::Null);
+    // The page colours kinds with the engine's palette, sent in the snapshot, not a copy of it.
+    assert_eq!(s["palette"], serde_json::json!(cumulus_chunked::palette::KIND_PALETTE));
+    assert!(!page.contains("#8dd3c7"), "the page has its own copy of the palette");
 }
 
 #[test]

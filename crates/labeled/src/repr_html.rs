@@ -19,21 +19,7 @@ use crate::dataset::Dataset;
 use crate::repr::{dtype_name, preview};
 use crate::variable::{Attrs, Variable};
 
-/// Escape text for HTML element content and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use cumulus_chunked::markup::escape_html as escape;
 
 const STYLE: &str = "font-family:monospace;font-size:0.9em";
 const TABLE: &str = "margin:0 0 0.3em 1.2em";

@@ -168,6 +168,28 @@ pub fn contour_segments(lat: &[f64], lon: &[f64], values: &[f64], level: f64) ->
     Ok(out)
 }
 
+/// Where to write a contour's level on it (matplotlib's `clabel`): the middle of the segment
+/// whose middle is nearest the mean of all the segments' middles, so the label sits on the
+/// line, towards the centre of what it draws. `None` for no segments.
+///
+/// ```
+/// use cumulus_plot::contour::label_position;
+/// // Three pieces of the meridian 120.5°E, from 21°N to 24°N: the label goes on the middle one.
+/// let segs = [[(120.5, 21.0), (120.5, 22.0)], [(120.5, 22.0), (120.5, 23.0)], [(120.5, 23.0), (120.5, 24.0)]];
+/// assert_eq!(label_position(&segs), Some((120.5, 22.5)));
+/// assert_eq!(label_position(&[]), None);
+/// ```
+#[must_use]
+pub fn label_position(segments: &[Segment]) -> Option<(f64, f64)> {
+    let mid = |s: &Segment| ((s[0].0 + s[1].0) / 2.0, (s[0].1 + s[1].1) / 2.0);
+    let n = segments.len() as f64;
+    let (cx, cy) = segments.iter().map(mid).fold((0.0, 0.0), |(x, y), (a, b)| (x + a / n, y + b / n));
+    segments.iter().map(mid).min_by(|a, b| {
+        let d = |p: &(f64, f64)| (p.0 - cx).powi(2) + (p.1 - cy).powi(2);
+        d(a).total_cmp(&d(b))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::coastline;
 use crate::colormap::{Colormap, Rgba};
-use crate::contour::{Levels, Segment, contour_segments};
+use crate::contour::{Levels, Segment, contour_segments, label_position};
 use crate::error::{Result, draw_err};
 use crate::field::{Field, display_name};
 use crate::font::FAMILY;
@@ -54,6 +54,7 @@ pub fn map(da: &DataArray) -> Map {
         colorbar: true,
         contours: None,
         contour_color: Rgba::rgb(0, 0, 0),
+        contour_labels: false,
         quiver: Box::default(),
     }
 }
@@ -71,6 +72,7 @@ pub struct Map {
     colorbar: bool,
     contours: Option<Levels>,
     contour_color: Rgba,
+    contour_labels: bool,
     quiver: Box<Quiver>,
 }
 
@@ -122,6 +124,8 @@ pub(crate) struct Prepared {
     pub layout: Layout,
     /// Contour lines, as `(longitude, latitude)` segments.
     pub contours: Vec<Segment>,
+    /// Where each contour level's label goes, `(longitude, latitude)`, and its text.
+    pub contour_labels: Vec<((f64, f64), String)>,
     /// Wind arrows in pixels, and the reference arrow: speed, length in pixels, label.
     pub arrows: Vec<Arrow>,
     pub key: Option<WindKey>,
@@ -366,6 +370,30 @@ impl Map {
     /// ```
     pub fn contour_color(mut self, color: Rgba) -> Map {
         self.contour_color = color;
+        self
+    }
+
+    /// Write each contour level's value on its line (matplotlib's `ax.clabel`), in the
+    /// contour colour on a white box, at the piece of the line nearest the middle of all its
+    /// pieces; see [`contour::label_position`](crate::contour::label_position). Off by default.
+    ///
+    /// ```
+    /// # use cumulus_chunked::ChunkedArray;
+    /// # use cumulus_labeled::{DataArray, Variable};
+    /// # use ndarray::{ArrayD, IxDyn};
+    /// # let t = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| 290.0 + i[0] as f64 + 0.5 * i[1] as f64);
+    /// # let var = Variable::new(&["latitude", "longitude"], ChunkedArray::from_array(t, &[3, 4]).unwrap()).unwrap();
+    /// # let da = DataArray::new("t", var)
+    /// #     .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f64, 24.0, 23.0])).unwrap()
+    /// #     .with_coord("longitude", Variable::from_vec("longitude", vec![120.0f64, 121.0, 122.0, 123.0])).unwrap();
+    /// use cumulus_plot::map;
+    /// let plain = map(&da).contours([291.5]).to_svg().unwrap();
+    /// let labelled = map(&da).contours([291.5]).contour_labels(true).to_svg().unwrap();
+    /// // One more "291.5" than the colorbar's ticks alone: the label on the line.
+    /// assert_eq!(labelled.matches("291.5").count(), plain.matches("291.5").count() + 1);
+    /// ```
+    pub fn contour_labels(mut self, yes: bool) -> Map {
+        self.contour_labels = yes;
         self
     }
 
@@ -659,14 +687,21 @@ impl Map {
         let cbar_label = self.colorbar_label.clone().unwrap_or_else(|| labels::colorbar_label(&self.da));
         let layout = layout(&field, self.size, !title.is_empty(), self.colorbar);
         let mut contours = Vec::new();
+        let mut contour_labels = Vec::new();
         if let Some(levels) = &self.contours {
             levels.check()?;
             for level in levels.resolve(&field.values) {
-                contours.extend(contour_segments(&field.lat, &field.lon, &field.values, level)?);
+                let segments = contour_segments(&field.lat, &field.lon, &field.values, level)?;
+                if self.contour_labels
+                    && let Some(at) = label_position(&segments)
+                {
+                    contour_labels.push((at, labels::number(level)));
+                }
+                contours.extend(segments);
             }
         }
         let (arrows, key) = self.prepare_quiver(&field, &layout)?;
-        Ok(Prepared { field, lim, title, cbar_label, layout, contours, arrows, key })
+        Ok(Prepared { field, lim, title, cbar_label, layout, contours, contour_labels, arrows, key })
     }
 
     /// The arrows in pixels and the reference arrow (speed, length, label), if asked for.
@@ -813,6 +848,16 @@ impl Map {
             let style = self.contour_color.to_plotters().stroke_width(1);
             let lines = p.contours.iter().map(|s| PathElement::new(vec![s[0], s[1]], style));
             chart.draw_series(lines).map_err(draw_err("contours"))?;
+            let ink = self.contour_color.to_plotters();
+            let font = TextStyle::from((FAMILY, 11).into_font()).color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
+            let boxed = p.contour_labels.iter().map(|(at, text)| {
+                // About 6 pixels per character of an 11-pixel font, and a pixel of margin.
+                let half = (3 * text.chars().count() as i32 + 2, 7);
+                EmptyElement::at(*at)
+                    + Rectangle::new([(-half.0, -half.1), (half.0, half.1)], WHITE.filled())
+                    + Text::new(text.clone(), (0, 0), font.clone())
+            });
+            chart.draw_series(boxed).map_err(draw_err("contour labels"))?;
         }
         let bbox = coastline::BBox { west: lon0, east: lon1, south: lat0, north: lat1 };
         if self.borders {
@@ -1049,6 +1094,41 @@ mod tests {
         // Without `contours` nothing red is drawn, and the map is the same as before.
         let plain = map(&da).coastlines(false).borders(false).size(600, 500).to_svg().unwrap();
         assert!(svg_polylines(&plain, "#FF0000").is_empty());
+    }
+
+    #[test]
+    fn contour_labels_sit_on_their_lines_in_white_boxes() {
+        use crate::testutil::svg_texts;
+        // v = lon + lat, latitude descending: the 145.5 contour is lon + lat = 145.5, the 146.75
+        // contour lon + lat = 146.75; each gets one label, on its own line (values that are not
+        // colorbar ticks, so each text is found once).
+        let lat = [25.0, 24.0, 23.0, 22.0, 21.0];
+        let lon = [120.0, 121.0, 122.0, 123.0, 124.0];
+        let da = field_da(&lat, &lon, |i, j| lon[j] + lat[i]);
+        let m = map(&da).coastlines(false).borders(false).contours([145.5, 146.75]).size(600, 500);
+        let plain = m.clone().to_svg().unwrap();
+        assert!(!plain.contains(">145.5<"), "labels are off by default");
+        let labelled = m.contour_labels(true);
+        let p = labelled.prepare_map().unwrap();
+        assert_eq!(p.contour_labels.len(), 2);
+        let svg = labelled.to_svg().unwrap();
+        let (x0, y0, pw, ph) = p.layout.plot;
+        let (lon0, lon1) = p.field.lon_range();
+        let (lat0, lat1) = p.field.lat_range();
+        for (level, text) in [(145.5, "145.5"), (146.75, "146.75")] {
+            let found: Vec<_> = svg_texts(&svg).into_iter().filter(|t| t.text == text).collect();
+            assert_eq!(found.len(), 1, "one label {text}");
+            let lon = lon0 + f64::from(found[0].x - x0) / f64::from(pw) * (lon1 - lon0);
+            let lat = lat1 - f64::from(found[0].y - y0) / f64::from(ph) * (lat1 - lat0);
+            // Within a few pixels of its line (the text's anchor is rounded and shifted by the
+            // font's baseline).
+            let off = (lon + lat - level).abs() / 2f64.sqrt() * f64::from(pw) / (lon1 - lon0);
+            assert!(off < 8.0, "{text} at ({lon:.2}, {lat:.2}) is {off:.1} px off its line");
+        }
+        assert!(
+            crate::testutil::svg_rects(&svg).iter().filter(|r| r.fill == "#FFFFFF" && r.w < 60).count() >= 2,
+            "white boxes"
+        );
     }
 
     #[test]

@@ -45,6 +45,7 @@ use crate::limits::{self, LimitOptions, Resolved};
 use crate::line::{self, LineChart};
 use crate::map::{self, Map};
 use crate::output::{self, Draw, outputs};
+use crate::task_stream::{self, TaskStream};
 
 /// Height of the band for the figure title (matplotlib's `suptitle`).
 const SUPTITLE_H: i32 = 40;
@@ -70,6 +71,9 @@ pub enum Panel {
     Bar(BarChart),
     /// A confusion matrix ([`confusion_matrix`](crate::confusion_matrix)).
     ConfusionMatrix(ConfusionMatrix),
+    /// A task-stream chart ([`task_stream`](crate::task_stream::task_stream)), e.g. beside
+    /// the bar chart of task counts in the chunk-size experiment.
+    TaskStream(TaskStream),
 }
 
 impl From<Map> for Panel {
@@ -96,6 +100,12 @@ impl From<ConfusionMatrix> for Panel {
     }
 }
 
+impl From<TaskStream> for Panel {
+    fn from(c: TaskStream) -> Panel {
+        Panel::TaskStream(c)
+    }
+}
+
 impl Panel {
     /// What kind of figure, for messages.
     fn kind(&self) -> &'static str {
@@ -104,6 +114,7 @@ impl Panel {
             Panel::Line(_) => "a line chart",
             Panel::Bar(_) => "a bar chart",
             Panel::ConfusionMatrix(_) => "a confusion matrix",
+            Panel::TaskStream(_) => "a task stream",
         }
     }
 
@@ -114,6 +125,7 @@ impl Panel {
             Panel::Line(_) => line::MIN_SIZE,
             Panel::Bar(_) => bar::MIN_SIZE,
             Panel::ConfusionMatrix(_) => confusion::MIN_SIZE,
+            Panel::TaskStream(_) => task_stream::MIN_SIZE,
         }
     }
 
@@ -140,6 +152,11 @@ impl Panel {
                 let p = c.prepare()?;
                 PreparedPanel::ConfusionMatrix(c, p)
             }
+            Panel::TaskStream(c) => {
+                let c = c.clone().size(w, h);
+                let p = c.prepare()?;
+                PreparedPanel::TaskStream(c, p)
+            }
         })
     }
 }
@@ -151,6 +168,7 @@ pub(crate) enum PreparedPanel {
     Line(LineChart, line::Prepared),
     Bar(BarChart, bar::Prepared),
     ConfusionMatrix(ConfusionMatrix, confusion::Prepared),
+    TaskStream(TaskStream, task_stream::Prepared),
 }
 
 impl PreparedPanel {
@@ -160,6 +178,7 @@ impl PreparedPanel {
             PreparedPanel::Line(c, p) => c.draw(p, area),
             PreparedPanel::Bar(c, p) => c.draw(p, area),
             PreparedPanel::ConfusionMatrix(c, p) => c.draw(p, area),
+            PreparedPanel::TaskStream(c, p) => c.draw(p, area),
         }
     }
 }
@@ -222,7 +241,7 @@ impl Panels {
     }
 
     /// Add any figure of this crate as the next panel: a [`Map`], [`LineChart`],
-    /// [`BarChart`] or [`ConfusionMatrix`]. It is drawn at the cell's size.
+    /// [`BarChart`], [`ConfusionMatrix`] or [`TaskStream`]. It is drawn at the cell's size.
     ///
     /// ```
     /// use cumulus_plot::{bar_chart, confusion_matrix, panels};
@@ -556,6 +575,41 @@ mod tests {
                 assert!(fills.contains(&hex), "{cmap}({x}) = {hex}");
             }
         }
+    }
+
+    #[test]
+    fn a_task_stream_is_a_panel_drawn_in_its_cell() {
+        use cumulus_chunked::telemetry::Event;
+        use std::time::Duration;
+        let task = |thread: usize, kind: &str, start: u64, end: u64| Event::TaskFinished {
+            compute: 1,
+            task: 0,
+            kind: kind.into(),
+            chunk: vec![0],
+            thread,
+            start: Duration::from_millis(start),
+            end: Duration::from_millis(end),
+            bytes_in: 0,
+            bytes_out: 0,
+        };
+        let events = [task(0, "load", 0, 400), task(1, "sum", 100, 500), task(0, "combine", 500, 900)];
+        let fig = panels(1, 2)
+            .panel(bar_chart(&["load", "sum", "combine"], &[1.0, 1.0, 1.0]).title("tasks by kind"))
+            .panel(crate::task_stream::task_stream(&events).title("task stream"))
+            .size(1000, 400);
+        let svg = fig.to_svg().unwrap();
+        // Each task's rectangle, in its kind's colour, lies in the right-hand cell.
+        for (kind, color) in crate::task_stream::kind_colors(["load", "sum", "combine"]) {
+            let hex = color.to_hex().to_uppercase();
+            let rects: Vec<_> = svg_rects(&svg).into_iter().filter(|r| r.fill == hex).collect();
+            assert!(!rects.is_empty(), "no rectangle of {kind}");
+            assert!(rects.iter().all(|r| r.x >= 500 && r.x + r.w <= 1000), "{kind}: {rects:?}");
+        }
+        let title = svg_texts(&svg).into_iter().find(|t| t.text == "task stream").unwrap();
+        assert!(title.x >= 500, "the title sits in the second cell");
+        // A compute with no tasks is refused with the panel's own message.
+        let e = panels(1, 1).panel(crate::task_stream::task_stream(&[])).to_svg().unwrap_err().to_string();
+        assert!(e.contains("TaskFinished"), "{e}");
     }
 
     #[test]

@@ -29,23 +29,30 @@ use crate::error::{PlotError, Result, draw_err};
 use crate::font::FAMILY;
 use crate::output::{self, Draw, outputs, padded};
 
-/// The colours of task kinds: ColorBrewer Set3, the palette of the task graph
-/// (`/graph.svg`) and of the dashboard's task stream. The kinds, sorted by name, take them in
-/// turn; see [`kind_colors`].
-pub const KIND_PALETTE: [Rgba; 12] = [
-    Rgba::rgb(0x8d, 0xd3, 0xc7),
-    Rgba::rgb(0xff, 0xff, 0xb3),
-    Rgba::rgb(0xbe, 0xba, 0xda),
-    Rgba::rgb(0xfb, 0x80, 0x72),
-    Rgba::rgb(0x80, 0xb1, 0xd3),
-    Rgba::rgb(0xfd, 0xb4, 0x62),
-    Rgba::rgb(0xb3, 0xde, 0x69),
-    Rgba::rgb(0xfc, 0xcd, 0xe5),
-    Rgba::rgb(0xd9, 0xd9, 0xd9),
-    Rgba::rgb(0xbc, 0x80, 0xbd),
-    Rgba::rgb(0xcc, 0xeb, 0xc5),
-    Rgba::rgb(0xff, 0xed, 0x6f),
-];
+/// The colours of task kinds, [`cumulus_chunked::palette::KIND_PALETTE`] (ColorBrewer Set3),
+/// the palette of the task graph (`/graph.svg`), the dashboard's task stream and the
+/// performance report. The kinds, sorted by name, take them in turn; see [`kind_colors`].
+pub const KIND_PALETTE: [Rgba; 12] = {
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => panic!("not a hex digit"),
+        }
+    }
+    const fn byte(s: &[u8], at: usize) -> u8 {
+        nibble(s[at]) * 16 + nibble(s[at + 1])
+    }
+    let mut out = [Rgba::rgb(0, 0, 0); 12];
+    let mut i = 0;
+    while i < out.len() {
+        let hex = cumulus_chunked::palette::KIND_PALETTE[i].as_bytes();
+        out[i] = Rgba::rgb(byte(hex, 1), byte(hex, 3), byte(hex, 5));
+        i += 1;
+    }
+    out
+};
 
 /// Each kind (sorted by name, once) with its colour: the `k`-th kind gets
 /// `KIND_PALETTE[k % 12]`, as the task graph's legend does.
@@ -201,7 +208,7 @@ impl TaskStream {
 outputs!(TaskStream);
 
 /// The smallest chart that fits (width, height in pixels).
-const MIN_SIZE: (u32, u32) = (300, 150);
+pub(crate) const MIN_SIZE: (u32, u32) = (300, 150);
 
 /// The tasks, the colours of their kinds, the number of threads and the time range.
 #[derive(Debug)]
@@ -369,23 +376,15 @@ mod tests {
         assert_eq!(drawn, n + p.colors.len(), "a rectangle per task and a swatch per kind");
     }
 
-    /// The hex colours listed after `start` up to the closing `]` in a source file.
-    fn palette_in(src: &str, start: &str) -> Vec<String> {
-        let from = src.find(start).unwrap_or_else(|| panic!("{start} not found")) + start.len();
-        let list = &src[from..from + src[from..].find(']').unwrap()];
-        list.split('"').filter(|s| s.starts_with('#') && s.len() == 7).map(str::to_string).collect()
-    }
-
     #[test]
-    fn the_dashboard_and_the_task_graph_use_the_same_colours() {
-        // A guard against drift until the palette lives in one crate they all use.
-        let ours: Vec<String> = KIND_PALETTE.iter().map(|c| c.to_hex()).collect();
-        let page = palette_in(include_str!("../../dashboard/src/page.html"), "const PALETTE = [");
-        let report = palette_in(include_str!("../../dashboard/src/report.rs"), "const PALETTE: [&str; 12] = [");
-        let graph = palette_in(include_str!("../../chunked/src/graph_svg.rs"), "const PALETTE: [&str; 8] = [");
-        assert_eq!(page, ours, "dashboard page");
-        assert_eq!(report, ours, "performance report");
-        assert_eq!(graph, ours[..8], "task graph SVG");
+    fn the_palette_is_the_engine_s() {
+        let ours: Vec<String> = KIND_PALETTE.iter().map(|c| c.to_hex().to_lowercase()).collect();
+        assert_eq!(ours, cumulus_chunked::palette::KIND_PALETTE);
+        let engine = cumulus_chunked::palette::kind_colors(["sum", "load", "combine"]);
+        let here = kind_colors(["sum", "load", "combine"]);
+        for ((k1, c1), (k2, c2)) in engine.iter().zip(&here) {
+            assert_eq!((k1, c1.to_string()), (k2, c2.to_hex().to_lowercase()));
+        }
     }
 
     #[test]
