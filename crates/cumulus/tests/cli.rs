@@ -94,6 +94,54 @@ fn info_and_convert_describe_and_rewrite_a_store() {
     assert!(!other.exists(), "nothing written for bad input");
 }
 
+#[test]
+fn info_describes_a_folder_of_stores_with_stats_and_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let args = ["gen", "--preset", "tiny", "--years", "2019", "2020", "--out", data.to_str().unwrap(), "--quiet"];
+    let (ok, _, err) = cumulus(&args);
+    assert!(ok, "{err}");
+    // The folder: both stores described, then one dataset joined along time.
+    let (ok, out, err) = cumulus(&["info", data.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 Zarr stores, opened together along time"), "{out}");
+    assert_eq!(out.matches("Zarr format 2").count(), 2, "{out}");
+    assert!(out.contains("time: 192"), "the joined repr: {out}");
+
+    // --stats against the values themselves.
+    let store = data.join("era5_2019_10N40N_100E140E.zarr");
+    let values = cumulus::store::open_zarr(&store).unwrap().get("temperature").unwrap().to_vec_f64().unwrap();
+    let finite: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+    let (ok, out, err) = cumulus(&["info", store.to_str().unwrap(), "--stats", "--json"]);
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(doc["kind"], "zarr");
+    assert_eq!(doc["stores"][0]["zarr_format"], 2);
+    assert_eq!(doc["dataset"]["sizes"]["time"], 96);
+    let t = &doc["stats"]["temperature"];
+    assert_eq!(t["size"], values.len());
+    assert_eq!(t["nan_count"], values.len() - finite.len());
+    for (got, want) in [(&t["min"], min), (&t["max"], max), (&t["mean"], mean)] {
+        let got = got.as_f64().unwrap();
+        assert!((got - want).abs() <= 1e-6 * want.abs(), "{got} vs {want}");
+    }
+    let temperature = doc["dataset"]["data_vars"].as_array().unwrap().iter().find(|v| v["name"] == "temperature");
+    assert_eq!(temperature.unwrap()["dims"], serde_json::json!(["time", "level", "latitude", "longitude"]));
+    // The text form prints the same table after the repr.
+    let (ok, out, _) = cumulus(&["info", store.to_str().unwrap(), "--stats"]);
+    let line = out.lines().find(|l| l.starts_with("temperature ") && l.contains('.') && !l.contains('[')).unwrap();
+    assert!(ok && line.contains(&format!("{min:.6}")), "{line}");
+
+    // Bad input: a folder with neither a store nor stores in it.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (ok, _, err) = cumulus(&["info", empty.to_str().unwrap()]);
+    assert!(!ok && err.contains("nor a folder of *.zarr stores"), "{err}");
+}
+
 /// `GET path` on a dashboard: the body.
 fn http_get(url: &str, path: &str) -> String {
     use std::io::{Read, Write};
@@ -226,4 +274,48 @@ fn demo_writes_a_performance_report() {
     assert!(!ok, "{out}");
     assert!(err.contains(bad.to_str().unwrap()), "{err}");
     assert!(!out.contains("== Part 1"), "{out}");
+}
+
+/// `cumulus info` on an `http://` store (the `remote` feature; CI step 4k): Python's static
+/// file server on 127.0.0.1 serves a generated store, and the command describes it as it
+/// describes the folder.
+#[cfg(feature = "remote")]
+#[test]
+fn info_over_http_describes_a_remote_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (ok, _, err) =
+        cumulus(&["gen", "--preset", "tiny", "--years", "2019", "--out", data.to_str().unwrap(), "--quiet"]);
+    assert!(ok, "{err}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let python = std::env::var_os("CUMULUS_MOTO_SERVER")
+        .map(|m| std::path::PathBuf::from(m).with_file_name("python3"))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| "python3".into());
+    let mut server = Command::new(python)
+        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(t0.elapsed().as_secs() < 30, "the HTTP server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let url = format!("http://127.0.0.1:{port}/era5_2019_10N40N_100E140E.zarr");
+    let (ok, remote, err) = cumulus(&["info", &url]);
+    let (_, local, _) = cumulus(&["info", data.join("era5_2019_10N40N_100E140E.zarr").to_str().unwrap()]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(ok, "{err}");
+    assert!(remote.contains(&format!("{url}: Zarr format 2, remote")), "{remote}");
+    // The same arrays (without sizes on disk) and the same dataset.
+    let arrays = |s: &str| -> Vec<String> {
+        s.lines().filter(|l| l.starts_with("temperature ")).map(|l| l.split_whitespace().take(4).collect()).collect()
+    };
+    assert_eq!(arrays(&remote), arrays(&local));
+    let repr = |s: &str| s[s.find("<xarray.Dataset>").or_else(|| s.find("Dimensions:")).unwrap()..].to_string();
+    assert_eq!(repr(&remote), repr(&local));
 }

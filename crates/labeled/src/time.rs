@@ -286,14 +286,37 @@ impl CfTime {
         Ok(CfTime { unit_ns, epoch_ns: p.start })
     }
 
-    /// Decode one stored value.
+    /// Decode one stored value. Values beyond the nanosecond datetimes (years 1678–2262)
+    /// saturate; [`CfTime::checked_decode`] tells them apart.
     pub fn decode(&self, v: i64) -> i64 {
-        self.epoch_ns + v * self.unit_ns
+        self.epoch_ns.saturating_add(v.saturating_mul(self.unit_ns))
+    }
+
+    /// Decode one stored value, or `None` when it lies beyond the datetimes a nanosecond
+    /// count can hold (years 1678–2262), as a corrupt or foreign time coordinate may.
+    ///
+    /// ```
+    /// use cumulus_labeled::time::CfTime;
+    /// let cf = CfTime::parse("hours since 2019-01-01", None)?;
+    /// assert_eq!(cf.checked_decode(1), Some(cf.decode(0) + 3_600_000_000_000));
+    /// assert_eq!(cf.checked_decode(i64::MAX / 2), None);
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    pub fn checked_decode(&self, v: i64) -> Option<i64> {
+        v.checked_mul(self.unit_ns).and_then(|x| x.checked_add(self.epoch_ns))
     }
 
     /// Decode a float value (CF allows float time).
     pub fn decode_f64(&self, v: f64) -> i64 {
         self.epoch_ns + (v * self.unit_ns as f64).round() as i64
+    }
+
+    /// [`CfTime::decode_f64`], or `None` for NaN, infinities and values beyond the nanosecond
+    /// datetimes.
+    pub fn checked_decode_f64(&self, v: f64) -> Option<i64> {
+        let ns = (v * self.unit_ns as f64).round() + self.epoch_ns as f64;
+        // i64::MAX as f64 rounds up to 2^63, which is already out of range.
+        (ns.is_finite() && ns >= i64::MIN as f64 && ns < i64::MAX as f64).then_some(ns as i64)
     }
 
     /// Encode a datetime as a value in this unit (exact when it is a whole number of units).

@@ -83,6 +83,14 @@ pub enum StoreError {
         /// The parser's error.
         source: serde_json::Error,
     },
+    /// A glob pattern that is not valid or matches nothing.
+    #[error("the pattern {pattern:?} {reason}")]
+    Pattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The path is not a Zarr store.
     #[error("{path} is not a Zarr store: {reason}")]
     NotAStore {

@@ -68,9 +68,10 @@ pub use encode::CfEncoding;
 pub use error::StoreError;
 pub use lab::{CodecRun, CompressionLab, compression_lab, workshop_codecs};
 #[cfg(feature = "netcdf")]
-pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, netcdf_deflate, open_netcdf};
+pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, ToNetcdfOptions, netcdf_deflate, open_netcdf, to_netcdf};
 pub use open::{
-    ChunkSpec, OpenOptions, open_mfdataset, open_mfdataset_with, open_zarr, open_zarr_in, open_zarr_with, stored_arrays,
+    ChunkSpec, OpenOptions, glob, open_mfdataset, open_mfdataset_with, open_zarr, open_zarr_in, open_zarr_with,
+    stored_arrays,
 };
 pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta, read_store_meta_in};
 #[cfg(feature = "remote")]

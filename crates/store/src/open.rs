@@ -285,10 +285,24 @@ pub(crate) fn build_dataset(
         let values = ChunkedArray::from_source(a.clone())?.compute()?;
         let var = match cf_time(path, m)? {
             Some(cf) => {
+                let out_of_range = |v: String| StoreError::InvalidSpec {
+                    store: path.to_path_buf(),
+                    variable: m.name.clone(),
+                    reason: format!(
+                        "the time value {v} ({}) lies beyond the datetimes cumulus holds (years 1678-2262)",
+                        m.attrs.get("units").and_then(Value::as_str).unwrap_or_default()
+                    ),
+                };
                 let ns = if values.dtype().is_float() {
-                    cumulus_labeled::variable::block_f64(&values).into_iter().map(|v| cf.decode_f64(v)).collect()
+                    cumulus_labeled::variable::block_f64(&values)
+                        .into_iter()
+                        .map(|v| cf.checked_decode_f64(v).ok_or_else(|| out_of_range(v.to_string())))
+                        .collect::<Result<Vec<i64>, _>>()?
                 } else {
-                    block_i64(&values).into_iter().map(|v| cf.decode(v)).collect()
+                    block_i64(&values)
+                        .into_iter()
+                        .map(|v| cf.checked_decode(v).ok_or_else(|| out_of_range(v.to_string())))
+                        .collect::<Result<Vec<i64>, _>>()?
                 };
                 Variable::from_times(&m.name, ns)
             }
@@ -352,11 +366,12 @@ fn encoding(m: &ArrayMeta) -> serde_json::Map<String, Value> {
 /// Open several stores and join them along `time` (xarray's `open_mfdataset` with
 /// `combine="by_coords"`): the metadata of all stores is read in parallel, stores are ordered
 /// by their first time, and every other coordinate, variable and dtype must agree. Paths may be
-/// folders or (with the `remote` feature) URLs.
+/// folders, glob patterns such as `"data/era5_*.zarr"` (expanded by [`glob`](fn@glob), as xarray
+/// expands a string) or (with the `remote` feature) URLs.
 ///
 /// # Errors
-/// A store that cannot be opened; two stores that disagree (named, with the difference);
-/// overlapping times.
+/// A store that cannot be opened; a pattern that matches nothing; two stores that disagree
+/// (named, with the difference); overlapping times.
 pub fn open_mfdataset<P: AsRef<Path> + Sync>(paths: &[P]) -> Result<Dataset, StoreError> {
     open_mfdataset_with(paths, &OpenOptions::default())
 }
@@ -393,10 +408,11 @@ pub fn open_mfdataset_with<P: AsRef<Path> + Sync>(paths: &[P], opts: &OpenOption
     if paths.is_empty() {
         return Err(StoreError::NotAStore { path: PathBuf::new(), reason: "open_mfdataset got no paths".into() });
     }
+    let paths = expand_patterns(paths)?;
     let each = OpenOptions { chunks: ChunkSpec::Stored, ..opts.clone() };
     let opened: Vec<Result<Dataset, StoreError>> = std::thread::scope(|s| {
         let each = &each;
-        let handles: Vec<_> = paths.iter().map(|p| s.spawn(move || open_zarr_with(p.as_ref(), each))).collect();
+        let handles: Vec<_> = paths.iter().map(|p| s.spawn(move || open_zarr_with(p, each))).collect();
         handles
             .into_iter()
             .map(|h| {
@@ -411,11 +427,67 @@ pub fn open_mfdataset_with<P: AsRef<Path> + Sync>(paths: &[P], opts: &OpenOption
     });
     let mut parts: Vec<(PathBuf, Dataset)> = Vec::new();
     for (p, d) in paths.iter().zip(opened) {
-        parts.push((p.as_ref().to_path_buf(), d?));
+        parts.push((p.clone(), d?));
     }
     let first = parts.iter().map(|(p, _)| p.clone()).min().unwrap_or_default();
     let ds = combine_by_time(parts)?;
     apply_chunks(ds, &opts.chunks, &first)
+}
+
+/// The paths that match a glob pattern, sorted: Python's `sorted(glob.glob(pattern))`, the
+/// workshop's way to list the yearly stores. `*` and `?` match within one path component,
+/// `[abc]`/`[a-z]` a set of characters, and `**` any number of folders.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// for year in [2021, 2019, 2020] {
+///     std::fs::create_dir(dir.path().join(format!("era5_{year}.zarr")))?;
+/// }
+/// let found = cumulus_store::glob(dir.path().join("era5_202?.zarr"))?;
+/// let names: Vec<_> = found.iter().map(|p| p.file_name().unwrap().to_string_lossy()).collect();
+/// assert_eq!(names, ["era5_2020.zarr", "era5_2021.zarr"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`StoreError::Pattern`] for a pattern that is not valid or matches nothing (an empty list
+/// would only fail later, further from the typo).
+pub fn glob(pattern: impl AsRef<Path>) -> Result<Vec<PathBuf>, StoreError> {
+    let pattern = pattern.as_ref();
+    let bad = |reason: String| StoreError::Pattern { pattern: pattern.display().to_string(), reason };
+    let text = pattern.to_str().ok_or_else(|| bad("is not valid UTF-8".into()))?;
+    let entries = ::glob::glob(text).map_err(|e| bad(format!("is not valid: {} (at character {})", e.msg, e.pos)))?;
+    let mut found = Vec::new();
+    for entry in entries {
+        found.push(
+            entry.map_err(|e| bad(format!("matched {}, which cannot be read: {}", e.path().display(), e.error())))?,
+        );
+    }
+    if found.is_empty() {
+        return Err(bad("matches no path".into()));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Whether a path is a glob pattern: it has `*`, `?` or `[` and does not exist as written.
+fn is_pattern(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    !s.contains("://") && s.contains(['*', '?', '[']) && !p.exists()
+}
+
+/// `paths` with every glob pattern replaced by its sorted matches.
+fn expand_patterns<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, StoreError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        if is_pattern(p) {
+            out.extend(glob(p)?);
+        } else {
+            out.push(p.to_path_buf());
+        }
+    }
+    Ok(out)
 }
 
 fn first_time(ds: &Dataset) -> i64 {

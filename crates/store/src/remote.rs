@@ -14,7 +14,7 @@ use std::time::Duration;
 use object_store::aws::AmazonS3Builder;
 use object_store::http::HttpBuilder;
 use object_store::prefix::PrefixStore;
-use object_store::{ClientOptions, ObjectStore, RetryConfig};
+use object_store::{Certificate, ClientOptions, ObjectStore, RetryConfig};
 use zarrs::storage::byte_range::ByteRangeIterator;
 use zarrs::storage::{
     ListableStorageTraits, MaybeBytes, MaybeBytesIterator, OffsetBytesIterator, ReadableStorage, ReadableStorageTraits,
@@ -128,9 +128,22 @@ fn object_store(url: &str, opts: &RemoteOptions) -> Result<(Arc<dyn ObjectStore>
         retry_timeout: opts.timeout.unwrap_or(DEFAULT_TIMEOUT),
         ..RetryConfig::default()
     };
-    let client = ClientOptions::new()
+    let mut client = ClientOptions::new()
         .with_timeout(opts.timeout.unwrap_or(DEFAULT_TIMEOUT))
         .with_connect_timeout(opts.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
+    let ca_bundle = opts.ca_bundle.clone().or_else(|| std::env::var_os("AWS_CA_BUNDLE").map(PathBuf::from));
+    if let Some(file) = ca_bundle.filter(|f| !f.as_os_str().is_empty()) {
+        let pem =
+            std::fs::read(&file).map_err(|e| bad(format!("the CA bundle {} cannot be read: {e}", file.display())))?;
+        let certs = Certificate::from_pem_bundle(&pem)
+            .map_err(|e| bad(format!("the CA bundle {} is not PEM certificates: {e}", file.display())))?;
+        if certs.is_empty() {
+            return Err(bad(format!("the CA bundle {} holds no certificate", file.display())));
+        }
+        for cert in certs {
+            client = client.with_root_certificate(cert);
+        }
+    }
     match scheme {
         "s3" | "s3a" => {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));

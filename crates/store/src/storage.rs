@@ -56,6 +56,10 @@ pub struct RemoteOptions {
     pub connect_timeout: Option<Duration>,
     /// Retries of a failed request (default 2).
     pub retries: Option<usize>,
+    /// A PEM file of extra root certificates to trust for `https://` and S3 endpoints, such as
+    /// a private certificate authority (default: `AWS_CA_BUNDLE`; the system's roots are
+    /// trusted either way).
+    pub ca_bundle: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for RemoteOptions {
@@ -69,6 +73,7 @@ impl std::fmt::Debug for RemoteOptions {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retries", &self.retries)
+            .field("ca_bundle", &self.ca_bundle)
             .finish()
     }
 }
@@ -121,6 +126,13 @@ impl RemoteOptions {
     #[must_use]
     pub fn retries(mut self, n: usize) -> Self {
         self.retries = Some(n);
+        self
+    }
+
+    /// Trust the root certificates in this PEM file too (a private certificate authority).
+    #[must_use]
+    pub fn ca_bundle(mut self, pem_file: impl Into<PathBuf>) -> Self {
+        self.ca_bundle = Some(pem_file.into());
         self
     }
 }

@@ -41,7 +41,7 @@ use crate::encode::CfEncoding;
 use crate::error::StoreError;
 use crate::open::COORDINATES;
 use crate::spec::{ArraySpec, DType, StoreElement, ZarrFormat};
-use crate::writer::{StoreWriter, WriteMode};
+use crate::writer::{ArrayWriter, StoreWriter, WritableElement, WriteMode};
 
 /// Runs `$body` with `$t` the Rust element type of the store type `$d`.
 macro_rules! with_store_type {
@@ -300,8 +300,8 @@ pub(crate) fn sink_error(
     cumulus_chunked::ChunkedError::Task { task: "to_zarr".into(), chunk: idx.to_vec(), message: msg }
 }
 
-fn write_var<T: StoreElement + BlockElement>(
-    w: &StoreWriter,
+fn write_var<T: WritableElement + BlockElement, W: ArrayWriter>(
+    w: &W,
     name: &str,
     data: &ChunkedArray,
     chunk_shape: &[usize],
@@ -317,14 +317,14 @@ fn write_var<T: StoreElement + BlockElement>(
                 &err,
                 idx,
                 StoreError::BadChunk {
-                    store: w.path().to_owned(),
+                    store: w.target().to_owned(),
                     variable: name.to_owned(),
                     chunk: idx64.clone(),
                     reason,
                 },
             )
         })?;
-        w.write_chunk(name, &idx64, &values).map_err(|e| sink_error(&err, idx, e))
+        w.put_chunk(name, &idx64, &values).map_err(|e| sink_error(&err, idx, e))
     };
     match data.stream(opts, &sink) {
         Ok(_) => Ok(()),
@@ -419,9 +419,16 @@ pub(crate) fn with_coordinates(var: &Variable, list: Option<&String>) -> Variabl
     var.clone().with_attrs(attrs)
 }
 
-fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWriter) -> Result<(), StoreError> {
+/// Writes `ds` through `w`: the global attributes, the coordinates whole, the data variables
+/// streamed chunk by chunk.
+pub(crate) fn write_all<W: ArrayWriter>(
+    ds: &Dataset,
+    path: &Path,
+    opts: &ToZarrOptions,
+    w: &mut W,
+) -> Result<(), StoreError> {
     let (per_var, attrs) = coordinates_attrs(ds);
-    w.set_attrs(attrs);
+    w.global_attrs(attrs)?;
     // Coordinates: whole, CF-encoding datetimes.
     for (name, var, _) in ds.coords().iter() {
         if var.dims().is_empty() {
@@ -438,8 +445,8 @@ fn write_all(ds: &Dataset, path: &Path, opts: &ToZarrOptions, w: &mut StoreWrite
 }
 
 /// Declares and writes one data variable as a new array of `w`.
-pub(crate) fn write_new_var(
-    w: &mut StoreWriter,
+pub(crate) fn write_new_var<W: ArrayWriter>(
+    w: &mut W,
     path: &Path,
     name: &str,
     var: &Variable,
@@ -462,12 +469,17 @@ pub(crate) fn write_new_var(
         .with_compressor(enc.compressor.unwrap_or(opts.compressor))
         .with_attrs(attrs);
     spec.fill_value = cf.fill_value;
-    w.add_array(spec)?;
-    with_store_type!(cf.dtype, T => write_var::<T>(w, name, var.data(), &chunks, &cf, &opts.compute))
+    w.declare(spec)?;
+    with_store_type!(cf.dtype, T => write_var::<T, W>(w, name, var.data(), &chunks, &cf, &opts.compute))
 }
 
 /// Declares and writes one coordinate as a new array of `w`, whole, CF-encoding datetimes.
-pub(crate) fn write_coord(w: &mut StoreWriter, path: &Path, name: &str, var: &Variable) -> Result<(), StoreError> {
+pub(crate) fn write_coord<W: ArrayWriter>(
+    w: &mut W,
+    path: &Path,
+    name: &str,
+    var: &Variable,
+) -> Result<(), StoreError> {
     let dims: Vec<(&str, u64)> = var.dims().iter().zip(var.shape()).map(|(d, &n)| (d.as_str(), n as u64)).collect();
     let mut attrs = var.attrs().clone();
     if var.is_datetime() {
@@ -486,16 +498,16 @@ pub(crate) fn write_coord(w: &mut StoreWriter, path: &Path, name: &str, var: &Va
         }
         attrs.insert("units".into(), Value::String(units));
         attrs.insert("calendar".into(), Value::String(calendar));
-        w.add_array(ArraySpec::new(name, DType::I64, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
-        w.write_array(name, &values)?;
+        w.declare(ArraySpec::new(name, DType::I64, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
+        w.put_array(name, &values)?;
         return Ok(());
     }
     let block = var.data().compute()?;
     let dtype = store_dtype(path, name, var.dtype())?;
-    w.add_array(ArraySpec::new(name, dtype, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
+    w.declare(ArraySpec::new(name, dtype, &dims).with_compressor(Compressor::None).with_attrs(attrs))?;
     let enc = CfEncoding::plain(dtype);
     let bad =
         |reason| StoreError::BadChunk { store: path.to_path_buf(), variable: name.to_string(), chunk: vec![], reason };
-    with_store_type!(dtype, T => w.write_array(name, &encode_block::<T>(block, &enc, None).map_err(bad)?))?;
+    with_store_type!(dtype, T => w.put_array(name, &encode_block::<T>(block, &enc, None).map_err(bad)?))?;
     Ok(())
 }

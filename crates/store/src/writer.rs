@@ -294,3 +294,50 @@ fn v3_attributes(spec: &ArraySpec) -> Map<String, Value> {
     }
     attrs
 }
+
+/// The element types [`ArrayWriter`]s write: every store type (with the `netcdf` feature, also
+/// one libnetcdf knows, which all of them are).
+#[cfg(feature = "netcdf")]
+pub(crate) trait WritableElement: crate::netcdf::NcElement {}
+#[cfg(feature = "netcdf")]
+impl<T: crate::netcdf::NcElement> WritableElement for T {}
+/// The element types [`ArrayWriter`]s write: every store type.
+#[cfg(not(feature = "netcdf"))]
+pub(crate) trait WritableElement: StoreElement {}
+#[cfg(not(feature = "netcdf"))]
+impl<T: StoreElement> WritableElement for T {}
+
+/// What `to_zarr` and `to_netcdf` write a dataset through: a Zarr store ([`StoreWriter`]) or a
+/// NetCDF-4 file (`NetcdfWriter`). Both take the same [`ArraySpec`]s and C-order chunks padded
+/// at the edges, so the encoding of a dataset is written once.
+pub(crate) trait ArrayWriter: Sync {
+    /// The path the finished store or file will have.
+    fn target(&self) -> &Path;
+    /// Sets the global attributes.
+    fn global_attrs(&mut self, attrs: Map<String, Value>) -> Result<(), StoreError>;
+    /// Declares an array.
+    fn declare(&mut self, spec: ArraySpec) -> Result<(), StoreError>;
+    /// Writes one chunk, padded to the full chunk shape.
+    fn put_chunk<T: WritableElement>(&self, name: &str, chunk: &[u64], data: &[T]) -> Result<(), StoreError>;
+    /// Writes a whole array.
+    fn put_array<T: WritableElement>(&self, name: &str, data: &[T]) -> Result<(), StoreError>;
+}
+
+impl ArrayWriter for StoreWriter {
+    fn target(&self) -> &Path {
+        self.path()
+    }
+    fn global_attrs(&mut self, attrs: Map<String, Value>) -> Result<(), StoreError> {
+        self.set_attrs(attrs);
+        Ok(())
+    }
+    fn declare(&mut self, spec: ArraySpec) -> Result<(), StoreError> {
+        self.add_array(spec)
+    }
+    fn put_chunk<T: WritableElement>(&self, name: &str, chunk: &[u64], data: &[T]) -> Result<(), StoreError> {
+        self.write_chunk(name, chunk, data)
+    }
+    fn put_array<T: WritableElement>(&self, name: &str, data: &[T]) -> Result<(), StoreError> {
+        self.write_array(name, data)
+    }
+}

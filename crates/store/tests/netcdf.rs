@@ -157,3 +157,73 @@ fn open_netcdf_names_a_missing_file() {
     let err = cumulus_store::open_netcdf("/nonexistent/x.nc").unwrap_err().to_string();
     assert!(err.contains("/nonexistent/x.nc") && err.contains("no such NetCDF file"), "{err}");
 }
+
+/// A dataset with CF times, a descending latitude, a non-index coordinate (`hour` along time),
+/// a NaN, irregular-edge chunks and an int16 packing encoding: `to_netcdf` writes it, and
+/// `open_netcdf` (and libnetcdf itself) read back the same values, coordinates and encoding.
+#[test]
+fn to_netcdf_writes_a_dataset_that_reads_back_the_same() -> Result<(), Box<dyn std::error::Error>> {
+    use cumulus_chunked::ChunkedArray;
+    use cumulus_labeled::{Dataset, Variable};
+    use cumulus_store::{ToNetcdfOptions, VarEncoding, open_netcdf, to_netcdf};
+    const HOUR: i64 = 3_600_000_000_000;
+    const H2019: i64 = 429_528; // 2019-01-01T00 in hours since 1970
+    let n = 5;
+    let times: Vec<i64> = (0..n).map(|i| (H2019 + i) * HOUR).collect();
+    let t = ndarray::ArrayD::from_shape_fn(vec![n as usize, 3], |i| {
+        if (i[0], i[1]) == (1, 2) { f32::NAN } else { 280.0 + (10 * i[0] + i[1]) as f32 }
+    });
+    let ds = Dataset::new()
+        .with_coord("time", Variable::from_times("time", times.clone()))?
+        .with_coord("latitude", Variable::from_vec("latitude", vec![25.0f32, 24.0, 23.0]))?
+        .with_coord("hour", Variable::from_vec("time", (0..n).collect::<Vec<i64>>()))?
+        .with_var("t", Variable::new(&["time", "latitude"], ChunkedArray::from_array(t.clone(), &[2, 2])?)?)?
+        .with_var("p", Variable::new(&["time", "latitude"], ChunkedArray::from_array(t, &[2, 3])?)?)?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("out.nc");
+    let opts = ToNetcdfOptions { compressor: Compressor::Gzip { level: 4 }, ..ToNetcdfOptions::default() }
+        .with_encoding("p", VarEncoding::default().dtype(DType::I16).scale_offset(0.01, 300.0).fill_value(-32767.0));
+    assert_eq!(to_netcdf(&ds, &path, &opts)?, path);
+
+    // libnetcdf's own view: chunking, deflate, packing, CF time units, the coordinates list.
+    let file = netcdf::open(&path)?;
+    let tv = file.variable("t").ok_or("no t")?;
+    assert_eq!(tv.chunking()?, Some(vec![2, 2]));
+    let coords: String = tv.attribute_value("coordinates").ok_or("no coordinates attribute")??.try_into()?;
+    assert_eq!(coords, "hour");
+    let packed: Vec<i16> = file.variable("p").ok_or("no p")?.get_values(..)?;
+    assert_eq!(packed[0], -2000, "(280 - 300) / 0.01");
+    assert_eq!(packed[5], -32767, "NaN is the fill value");
+    let units: String =
+        file.variable("time").ok_or("no time")?.attribute_value("units").ok_or("no units")??.try_into()?;
+    assert!(units.contains(" since "), "{units}");
+    drop(file);
+
+    // Read back through cumulus: same values, coordinates and times.
+    let back = open_netcdf(&path)?;
+    assert_eq!(back.data_vars(), ds.data_vars(), "the variables, in the order written");
+    let want: Vec<f64> = (0..n as usize)
+        .flat_map(|a| (0..3).map(move |b| if (a, b) == (1, 2) { f64::NAN } else { 280.0 + (10 * a + b) as f64 }))
+        .collect();
+    for name in ["t", "p"] {
+        let got = back.get(name)?.to_vec_f64()?;
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g.is_nan() && w.is_nan()) || (g - w).abs() < 1e-3, "{name}: {got:?}");
+        }
+    }
+    assert!(back.coords().get("hour").is_some() && back.coords().index("hour").is_none());
+    let time = back.coords().get("time").ok_or("no time")?.data().compute()?;
+    assert_eq!(cumulus_labeled::variable::block_i64(&time), times);
+    assert_eq!(back.get("latitude")?.to_vec_f64()?, vec![25.0, 24.0, 23.0]);
+
+    // Create refuses the existing file; Append is refused; a failing chunk leaves nothing.
+    assert!(matches!(to_netcdf(&ds, &path, &ToNetcdfOptions::default()), Err(StoreError::AlreadyExists { .. })));
+    let append = ToNetcdfOptions { mode: WriteMode::Append, ..ToNetcdfOptions::default() };
+    assert!(to_netcdf(&ds, dir.path().join("a.nc"), &append).unwrap_err().to_string().contains("Create or Overwrite"));
+    let overflow = ToNetcdfOptions::default().with_encoding("t", VarEncoding::default().dtype(DType::I8));
+    let bad = dir.path().join("bad.nc");
+    let err = to_netcdf(&ds, &bad, &overflow).unwrap_err().to_string();
+    assert!(err.contains("\"t\""), "{err}");
+    assert!(!bad.exists() && !dir.path().join("bad.nc.partial").exists(), "nothing is left behind");
+    Ok(())
+}

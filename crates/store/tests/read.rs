@@ -129,6 +129,25 @@ fn open_mfdataset_joins_by_time_and_names_disagreements() {
 }
 
 #[test]
+fn open_mfdataset_expands_glob_patterns_like_xarray() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, day) in [("era5_2019b.zarr", 1), ("era5_2019a.zarr", 0), ("other.zarr", 2)] {
+        write_store(&dir.path().join(name), ZarrFormat::V2, HOUR_2019 + 24 * day);
+    }
+    // The pattern matches the two era5 stores only; a plain path beside it is kept as is.
+    let ds = open_mfdataset(&[dir.path().join("era5_*.zarr")]).unwrap();
+    assert_eq!(ds.get("x").unwrap().shape(), &[12, 3]);
+    let mixed = open_mfdataset(&[dir.path().join("era5_2019[a]*"), dir.path().join("other.zarr")]).unwrap();
+    assert_eq!(mixed.coords().index("time").unwrap().label_string(6), "2019-01-03T00:00:00");
+    // A pattern that matches nothing is an error that quotes it, not an empty dataset.
+    let e = open_mfdataset(&[dir.path().join("era5_18*.zarr")]).unwrap_err();
+    assert!(matches!(e, StoreError::Pattern { .. }), "{e:?}");
+    assert!(e.to_string().contains("era5_18*.zarr") && e.to_string().contains("matches no path"), "{e}");
+    let e = cumulus_store::glob(dir.path().join("era5_[.zarr")).unwrap_err().to_string();
+    assert!(e.contains("is not valid"), "{e}");
+}
+
+#[test]
 fn to_zarr_round_trips_and_refuses_to_overwrite_by_default() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("s.zarr");
@@ -209,4 +228,21 @@ fn urls_without_the_remote_feature_say_how_to_enable_it() {
         let e = to_zarr(&Dataset::new(), url, &ToZarrOptions::default()).unwrap_err();
         assert!(matches!(e, StoreError::RemoteDisabled { .. }), "{e}");
     }
+}
+
+/// Found by the fuzz target (crates/store/fuzz): a time coordinate whose values overflow
+/// nanosecond datetimes used to overflow a multiplication; it is an error naming the variable.
+#[test]
+fn times_beyond_the_datetime_range_are_an_error_not_an_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.zarr");
+    let mut w = StoreWriter::create(&path, ZarrFormat::V2, WriteMode::Create).unwrap();
+    w.add_array(ArraySpec::new("time", DType::I64, &[("time", 2)]).with_attr("units", "hours since 2019-01-01"))
+        .unwrap();
+    w.write_array("time", &[0_i64, i64::MAX / 2]).unwrap();
+    w.finish().unwrap();
+    let e = open_zarr(&path).unwrap_err();
+    assert!(matches!(e, StoreError::InvalidSpec { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("\"time\"") && msg.contains(&(i64::MAX / 2).to_string()) && msg.contains("1678"), "{msg}");
 }

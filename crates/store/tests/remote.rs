@@ -55,7 +55,12 @@ fn http(port: u16, method: &str, path: &str) -> std::io::Result<(u16, String)> {
 
 /// Start `cmd` on a free port (`args` gets the port appended by `with_port`) and wait until it
 /// answers HTTP.
-fn start(what: &str, mut with_port: impl FnMut(u16) -> Command) -> Server {
+fn start(what: &str, with_port: impl FnMut(u16) -> Command) -> Server {
+    start_until(what, |port| http(port, "GET", "/").is_ok(), with_port)
+}
+
+/// Start `cmd` on a free port and wait until `ready(port)`.
+fn start_until(what: &str, ready: impl Fn(u16) -> bool, mut with_port: impl FnMut(u16) -> Command) -> Server {
     for _attempt in 0..3 {
         let port = free_port();
         let child = with_port(port).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap_or_else(|e| {
@@ -64,7 +69,7 @@ fn start(what: &str, mut with_port: impl FnMut(u16) -> Command) -> Server {
         let mut server = Server { child, port };
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(30) {
-            if http(port, "GET", "/").is_ok() {
+            if ready(port) {
                 return server;
             }
             if let Ok(Some(_)) = server.child.try_wait() {
@@ -331,6 +336,86 @@ fn http_urls_read_consolidated_stores_and_explain_unconsolidated_ones() {
     // v3 opened as v2 over HTTP: the format-mismatch explanation.
     let e = open_zarr_with(format!("{base}/v3.zarr"), &OpenOptions::default().zarr_format(ZarrFormat::V2)).unwrap_err();
     assert!(e.to_string().contains("is Zarr format 3"), "{e}");
+}
+
+/// A certificate authority and a server certificate for 127.0.0.1 signed by it, made with the
+/// `openssl` command in `dir`: returns (CA PEM, server certificate PEM, server key PEM).
+fn private_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("the openssl command");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ca_args = ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=cumulus test CA"];
+    run(&[&["req", "-x509"][..], &ec, &ca_args].concat());
+    let csr_args = ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"];
+    run(&[&["req"][..], &ec, &csr_args].concat());
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server.key"))
+}
+
+/// Python's static file server on `dir`, over HTTPS with `cert` and `key`.
+fn https_server(dir: &Path, cert: &Path, key: &Path) -> Server {
+    let python = std::env::var_os("CUMULUS_MOTO_SERVER")
+        .map(|m| PathBuf::from(m).with_file_name("python3"))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let script = "import functools, http.server, ssl, sys\n\
+        port, folder, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]\n\
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)\n\
+        httpd = http.server.ThreadingHTTPServer(('127.0.0.1', port), handler)\n\
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+        ctx.load_cert_chain(cert, key)\n\
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)\n\
+        httpd.serve_forever()\n";
+    // Ready when it accepts connections (a plain-HTTP probe would only fail its TLS handshake).
+    let listening = |port: u16| TcpStream::connect(("127.0.0.1", port)).is_ok();
+    start_until("an HTTPS file server", listening, |port| {
+        let mut c = Command::new(&python);
+        c.args(["-c", script, &port.to_string()]).arg(dir).arg(cert).arg(key);
+        c
+    })
+}
+
+#[test]
+fn https_urls_trust_a_private_certificate_authority_when_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = private_ca(certs.path());
+    let local = write_local(dir.path(), "s.zarr", ZarrFormat::V2, 0);
+    let server = https_server(dir.path(), &cert, &key);
+    let url = format!("https://127.0.0.1:{}/s.zarr", server.port);
+    // Trusting the CA: the same dataset as the local store, over TLS.
+    let opts = OpenOptions::default().remote(RemoteOptions::default().ca_bundle(&ca).retries(0));
+    assert_same_dataset(&open_zarr_with(&url, &opts).unwrap(), &open_zarr(&local).unwrap());
+    // Without it the certificate is not trusted: an error naming the URL, not a hang.
+    let strict = OpenOptions::default().remote(RemoteOptions::default().retries(0).timeout(Duration::from_secs(10)));
+    let e = open_zarr_with(&url, &strict).unwrap_err().to_string();
+    assert!(e.contains(&url), "{e}");
+    // A CA bundle that is not there, or not PEM, is named.
+    let missing = OpenOptions::default().remote(RemoteOptions::default().ca_bundle(certs.path().join("nope.pem")));
+    let e = open_zarr_with(&url, &missing).unwrap_err().to_string();
+    assert!(e.contains("nope.pem") && e.contains("cannot be read"), "{e}");
+    let garbage = OpenOptions::default().remote(RemoteOptions::default().ca_bundle(certs.path().join("san.ext")));
+    let e = open_zarr_with(&url, &garbage).unwrap_err().to_string();
+    assert!(e.contains("san.ext"), "{e}");
 }
 
 #[test]

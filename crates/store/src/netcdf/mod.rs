@@ -23,13 +23,18 @@
 //! # Ok::<(), cumulus_store::StoreError>(())
 //! ```
 //!
+//! [`to_netcdf`] writes a whole [`Dataset`](cumulus_labeled::Dataset) this way, with
+//! `to_zarr`'s CF encoding.
+//!
 //! [`open_netcdf`] reads such a file (or any NetCDF-4/classic file with named dimensions) as a
 //! lazy [`Dataset`](cumulus_labeled::Dataset), one engine chunk per HDF5 chunk, with the same CF
 //! decoding as [`open_zarr`](crate::open_zarr). Reads go through libnetcdf's lock too, so they
 //! do not run in parallel: the measured difference with Zarr is the lesson.
 
 mod read;
+mod to_netcdf;
 mod write;
 
 pub use read::{NetcdfArray, open_netcdf};
+pub use to_netcdf::{ToNetcdfOptions, to_netcdf};
 pub use write::{NcElement, NetcdfWriter, netcdf_deflate};

@@ -279,6 +279,29 @@ impl NetcdfWriter {
     }
 }
 
+impl crate::writer::ArrayWriter for NetcdfWriter {
+    fn target(&self) -> &Path {
+        self.path()
+    }
+    fn global_attrs(&mut self, attrs: Map<String, Value>) -> Result<(), StoreError> {
+        self.set_attrs(&attrs)
+    }
+    fn declare(&mut self, spec: ArraySpec) -> Result<(), StoreError> {
+        self.add_array(spec)
+    }
+    fn put_chunk<T: crate::writer::WritableElement>(
+        &self,
+        name: &str,
+        chunk: &[u64],
+        data: &[T],
+    ) -> Result<(), StoreError> {
+        self.write_chunk(name, chunk, data)
+    }
+    fn put_array<T: crate::writer::WritableElement>(&self, name: &str, data: &[T]) -> Result<(), StoreError> {
+        self.write_array(name, data)
+    }
+}
+
 /// Copies the `count` corner of a C-order block of shape `padded`.
 fn unpad<T: Copy>(data: &[T], padded: &[usize], count: &[usize]) -> Vec<T> {
     let n: usize = count.iter().product();

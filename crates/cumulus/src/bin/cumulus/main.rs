@@ -1,5 +1,7 @@
 //! The `cumulus` command: generate the class data, run the workshop demo.
 
+mod info;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -26,24 +28,31 @@ enum Command {
     /// Run the peer's workloads (W1–W10) on cumulus, each repetition in a fresh process (in
     /// this process with --dashboard, so that the dashboard sees them).
     Bench(Box<BenchCmd>),
-    /// Describe a Zarr store (or, in a build with the netcdf feature, a .nc file): format,
-    /// every array with its dims, dtype, shape, chunks, codec and size on disk, then the
-    /// dataset as xarray shows it.
+    /// Describe a Zarr store, a folder of stores, an s3:// or http(s):// store (remote
+    /// feature) or a .nc file (netcdf feature): format, every array with its dims, dtype,
+    /// shape, chunks, codec and size on disk, then the dataset as xarray shows it.
     Info {
-        /// The store folder or NetCDF file.
+        /// The store, folder of *.zarr stores, URL or NetCDF file.
         path: PathBuf,
+        /// Also compute min, mean, max and the NaN count of every data variable (reads all data).
+        #[arg(long)]
+        stats: bool,
+        /// Print everything as one JSON document.
+        #[arg(long)]
+        json: bool,
     },
     /// Copy a store (or a .nc file with the netcdf feature) into a new Zarr store, with
-    /// another format, compressor or chunks; streams chunk by chunk.
+    /// another format, compressor or chunks, or (DST ending in .nc, netcdf feature) into a
+    /// NetCDF-4 file; streams chunk by chunk.
     Convert {
         /// The store or file to read.
         src: PathBuf,
-        /// The Zarr store to write.
+        /// The Zarr store to write, or a NetCDF-4 file (.nc).
         dst: PathBuf,
         /// Zarr format of the new store: 2 or 3.
         #[arg(long, default_value_t = 2)]
         zarr_format: u8,
-        /// Compressor: zstd, lz4, lz4hc, blosc-zlib, gzip, none.
+        /// Compressor: zstd, lz4, lz4hc, blosc-zlib, gzip, none (NetCDF: gzip keeps its level, Blosc becomes deflate 1 with shuffle).
         #[arg(long, default_value = "zstd")]
         compressor: String,
         /// Compression level (0–9).
@@ -158,7 +167,7 @@ fn main() -> anyhow::Result<()> {
             }
             dashboard.linger(dash);
         }
-        Command::Info { path } => info(&path)?,
+        Command::Info { path, stats, json } => info::info(&path, stats, json)?,
         Command::Convert { src, dst, zarr_format, compressor, clevel, chunks, overwrite, quiet } => {
             convert(&src, &dst, zarr_format, &compressor, clevel, chunks.as_deref(), overwrite, quiet)?;
         }
@@ -297,56 +306,25 @@ fn describe_store(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How to get NetCDF support, for the errors of a build without it.
+#[cfg(not(feature = "netcdf"))]
+const NETCDF_FEATURE: &str =
+    "NetCDF support, which this cumulus was built without (rebuild with --features netcdf after installing libnetcdf)";
+
+/// Whether a path names a NetCDF file (`.nc`, `.nc4`).
+fn is_netcdf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "nc" || e == "nc4")
+}
+
 /// Opens a store, or a NetCDF file when the build has the netcdf feature.
 fn open_any(path: &Path, opts: &cumulus::store::OpenOptions) -> anyhow::Result<cumulus::labeled::Dataset> {
-    if path.extension().is_some_and(|e| e == "nc") {
+    if is_netcdf(path) {
         #[cfg(feature = "netcdf")]
         return Ok(cumulus::store::open_netcdf(path)?);
         #[cfg(not(feature = "netcdf"))]
-        anyhow::bail!(
-            "{} is a NetCDF file; this cumulus was built without NetCDF support (rebuild with --features netcdf after installing libnetcdf)",
-            path.display()
-        );
+        anyhow::bail!("{} is a NetCDF file: reading it needs {NETCDF_FEATURE}", path.display());
     }
     Ok(cumulus::store::open_zarr_with(path, opts)?)
-}
-
-/// `cumulus info`: the store's format and arrays, then the dataset.
-fn info(path: &Path) -> anyhow::Result<()> {
-    if path.is_dir() {
-        let meta = cumulus::store::read_store_meta(path)?;
-        let format = match meta.format {
-            cumulus::store::ZarrFormat::V2 => 2,
-            cumulus::store::ZarrFormat::V3 => 3,
-        };
-        println!("{}: Zarr format {format}, {} on disk", path.display(), human_bytes(disk_usage(path)?));
-        for w in &meta.warnings {
-            println!("warning: {w}");
-        }
-        println!(
-            "{:<40} {:<34} {:<8} {:<22} {:<18} {:>7} {:>10}  codec",
-            "array", "dims", "dtype", "shape", "chunks", "nchunks", "on disk"
-        );
-        for a in &meta.arrays {
-            let grid: usize = a.shape.iter().zip(&a.chunk_shape).map(|(n, c)| n.div_ceil((*c).max(1))).product();
-            let dir = path.join(&a.name);
-            let bytes = if dir.is_dir() { disk_usage(&dir)? } else { 0 };
-            println!(
-                "{:<40} {:<34} {:<8} {:<22} {:<18} {:>7} {:>10}  {}",
-                a.name,
-                format!("({})", a.dims.join(", ")),
-                a.dtype.to_string(),
-                format!("{:?}", a.shape),
-                format!("{:?}", a.chunk_shape),
-                grid,
-                human_bytes(bytes),
-                a.codecs
-            );
-        }
-        println!();
-    }
-    println!("{}", open_any(path, &cumulus::store::OpenOptions::default())?);
-    Ok(())
 }
 
 /// `cumulus convert`: open, optionally rechunk, and stream into a new Zarr store.
@@ -396,6 +374,33 @@ fn convert(
         compute: cumulus::chunked::ComputeOptions::default().subscriber(progress.clone()),
         ..ToZarrOptions::default()
     };
+    if is_netcdf(dst) {
+        #[cfg(feature = "netcdf")]
+        {
+            let nc = cumulus::store::ToNetcdfOptions {
+                mode: opts.mode,
+                compressor: codec,
+                compute: opts.compute,
+                ..Default::default()
+            };
+            let written = cumulus::store::to_netcdf(&ds, dst, &nc)?;
+            progress.finish();
+            let deflate = match cumulus::store::netcdf_deflate(codec) {
+                Some((level, shuffle)) => {
+                    format!("deflate level {level}{}", if shuffle { " with shuffle" } else { "" })
+                }
+                None => "no compression".into(),
+            };
+            println!(
+                "wrote {} (NetCDF-4, {deflate}, {} on disk)",
+                written.display(),
+                human_bytes(disk_usage(&written)?)
+            );
+            return Ok(());
+        }
+        #[cfg(not(feature = "netcdf"))]
+        anyhow::bail!("{}: writing NetCDF needs {NETCDF_FEATURE}", dst.display());
+    }
     let written = to_zarr(&ds, dst, &opts)?;
     progress.finish();
     println!(
