@@ -105,12 +105,17 @@ fn moto() -> Option<Server> {
     }))
 }
 
-/// Python's static file server on `dir`.
-fn http_server(dir: &Path) -> Server {
-    let python = std::env::var_os("CUMULUS_MOTO_SERVER")
+/// The Python of moto's venv when `CUMULUS_MOTO_SERVER` is set, else `python3` from `PATH`.
+fn python() -> PathBuf {
+    std::env::var_os("CUMULUS_MOTO_SERVER")
         .map(|m| PathBuf::from(m).with_file_name("python3"))
         .filter(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("python3"));
+        .unwrap_or_else(|| PathBuf::from("python3"))
+}
+
+/// Python's static file server on `dir`.
+fn http_server(dir: &Path) -> Server {
+    let python = python();
     start("python3 -m http.server", |port| {
         let mut c = Command::new(&python);
         c.args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"]).arg(dir);
@@ -373,10 +378,7 @@ fn private_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 
 /// Python's static file server on `dir`, over HTTPS with `cert` and `key`.
 fn https_server(dir: &Path, cert: &Path, key: &Path) -> Server {
-    let python = std::env::var_os("CUMULUS_MOTO_SERVER")
-        .map(|m| PathBuf::from(m).with_file_name("python3"))
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("python3"));
+    let python = python();
     let script = "import functools, http.server, ssl, sys\n\
         port, folder, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]\n\
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)\n\
