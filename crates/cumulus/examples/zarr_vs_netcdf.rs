@@ -157,15 +157,10 @@ fn write_throughput(zds: &Dataset, out: &Path) -> anyhow::Result<()> {
     let blocks = std::sync::Mutex::new(Vec::new());
     let pad = |idx: &[usize], block: Block| -> cumulus::chunked::Result<()> {
         let a = f32::unwrap(block.into_dtype(cumulus::chunked::DType::F32)).unwrap_or_else(|_| unreachable!("f32"));
-        let mut full = ndarray::ArrayD::from_elem(ndarray::IxDyn(&chunks), f32::NAN);
-        let region: Vec<ndarray::SliceInfoElem> = a
-            .shape()
-            .iter()
-            .map(|&n| ndarray::SliceInfoElem::Slice { start: 0, end: Some(n as isize), step: 1 })
-            .collect();
-        full.slice_mut(region.as_slice()).assign(&a);
         let key: Vec<u64> = idx.iter().map(|&i| i as u64).collect();
-        blocks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key, full.into_raw_vec_and_offset().0));
+        let chunk = cumulus::store::pad_chunk(a.view(), &chunks, f32::NAN)
+            .unwrap_or_else(|| unreachable!("a block fits its chunk"));
+        blocks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((key, chunk));
         Ok(())
     };
     t.data().stream(&ComputeOptions::default(), &pad)?;

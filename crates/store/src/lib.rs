@@ -70,14 +70,14 @@ pub use lab::{CodecRun, CompressionLab, compression_lab, workshop_codecs};
 #[cfg(feature = "netcdf")]
 pub use netcdf::{NcElement, NetcdfArray, NetcdfWriter, ToNetcdfOptions, netcdf_deflate, open_netcdf, to_netcdf};
 pub use open::{
-    ChunkSpec, OpenOptions, glob, open_mfdataset, open_mfdataset_with, open_zarr, open_zarr_in, open_zarr_with,
-    stored_arrays,
+    ChunkSpec, OpenOptions, glob, is_store, open_mfdataset, open_mfdataset_with, open_zarr, open_zarr_in,
+    open_zarr_with, stored_arrays,
 };
 pub use read::{ArrayMeta, StoreMeta, StoredArray, read_store_meta, read_store_meta_in};
 #[cfg(feature = "remote")]
 pub use remote::upload_store;
 pub use spec::{ArraySpec, DType, StoreElement, ZarrFormat};
 pub use storage::{RemoteOptions, StoreHandle, url_scheme};
-pub use to_zarr::{ToZarrOptions, VarEncoding, to_zarr};
+pub use to_zarr::{ToZarrOptions, VarEncoding, pad_chunk, to_zarr};
 pub use usage::disk_usage;
 pub use writer::{StoreWriter, WriteMode, partial_path};

@@ -248,11 +248,32 @@ fn apply_chunks(ds: Dataset, chunks: &ChunkSpec, path: &Path) -> Result<Dataset,
     }
 }
 
+/// The key that marks a store of Zarr format 3.
+const V3_MARKER: &str = "zarr.json";
+/// The keys that mark a store (a group) of Zarr format 2.
+const V2_MARKERS: [&str; 2] = [".zgroup", ".zmetadata"];
+
+/// Whether the local folder `path` is a Zarr store: it has format 3's `zarr.json` or format
+/// 2's `.zgroup` or `.zmetadata` at its root, the keys [`open_zarr`] looks for first. Nothing
+/// is parsed, so a store with broken metadata is still a store (and `open_zarr` says what is
+/// wrong with it); a folder of stores is not one.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// assert!(!cumulus_store::is_store(dir.path()));
+/// std::fs::write(dir.path().join(".zgroup"), r#"{"zarr_format": 2}"#).unwrap();
+/// assert!(cumulus_store::is_store(dir.path()));
+/// ```
+pub fn is_store(path: impl AsRef<Path>) -> bool {
+    let path = path.as_ref();
+    std::iter::once(V3_MARKER).chain(V2_MARKERS).any(|m| path.join(m).is_file())
+}
+
 /// The format of a store from its marker keys, without parsing anything else.
 fn detect_format(store: &StoreHandle) -> Result<ZarrFormat, StoreError> {
-    if store.exists("zarr.json")? {
+    if store.exists(V3_MARKER)? {
         Ok(ZarrFormat::V3)
-    } else if store.exists(".zgroup")? || store.exists(".zmetadata")? {
+    } else if V2_MARKERS.iter().try_fold(false, |found, m| Ok::<_, StoreError>(found || store.exists(m)?))? {
         Ok(ZarrFormat::V2)
     } else {
         Err(StoreError::NotAStore {

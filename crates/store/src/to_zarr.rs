@@ -278,15 +278,40 @@ pub(crate) fn encode_block<T: StoreElement + BlockElement>(
             .unwrap_or_else(|_| unreachable!("the dtype was converted before"))
     };
     match pad_to {
-        Some(target) if ndarray::ArrayBase::shape(&a) != target => {
-            let mut out = ArrayD::from_elem(IxDyn(target), fill);
-            let info: Vec<SliceInfoElem> =
-                a.shape().iter().map(|&n| SliceInfoElem::Slice { start: 0, end: Some(n as isize), step: 1 }).collect();
-            out.slice_mut(info.as_slice()).assign(&a);
-            Ok(out.into_raw_vec_and_offset().0)
-        }
-        _ => Ok(a.as_standard_layout().iter().copied().collect()),
+        Some(target) => pad_chunk(a.view(), target, fill)
+            .ok_or_else(|| format!("a block of shape {:?} does not fit a chunk of shape {target:?}", a.shape())),
+        None => Ok(a.as_standard_layout().iter().copied().collect()),
     }
+}
+
+/// A block as a stored chunk: its values in C order, padded with `fill` to the full chunk
+/// shape `chunk` when the block is an edge block (Zarr stores every chunk at full size, also
+/// past the array's end). A block that already has the chunk's shape is only laid out in C
+/// order. `None` if the block does not fit in the chunk (another number of dimensions, or
+/// larger along some axis).
+///
+/// ```
+/// use ndarray::array;
+/// let edge = array![[1.0_f32, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let chunk = cumulus_store::pad_chunk(edge.view().into_dyn(), &[3, 3], f32::NAN).unwrap();
+/// assert_eq!(chunk.len(), 9);
+/// assert_eq!(&chunk[..2], &[1.0, 2.0]);
+/// assert!(chunk[2].is_nan());
+/// assert_eq!(&chunk[3..5], &[3.0, 4.0]);
+/// assert!(cumulus_store::pad_chunk(edge.view().into_dyn(), &[2, 2], 0.0).is_none());
+/// ```
+pub fn pad_chunk<T: Clone>(block: ndarray::ArrayViewD<'_, T>, chunk: &[usize], fill: T) -> Option<Vec<T>> {
+    if block.shape() == chunk {
+        return Some(block.as_standard_layout().iter().cloned().collect());
+    }
+    if block.ndim() != chunk.len() || block.shape().iter().zip(chunk).any(|(b, c)| b > c) {
+        return None;
+    }
+    let mut out = ArrayD::from_elem(IxDyn(chunk), fill);
+    let info: Vec<SliceInfoElem> =
+        block.shape().iter().map(|&n| SliceInfoElem::Slice { start: 0, end: Some(n as isize), step: 1 }).collect();
+    out.slice_mut(info.as_slice()).assign(&block);
+    Some(out.into_raw_vec_and_offset().0)
 }
 
 /// The error a sink reports to the engine, keeping the store error to return it.

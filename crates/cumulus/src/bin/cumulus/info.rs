@@ -22,16 +22,11 @@ enum Source {
     Netcdf,
 }
 
-/// Whether a folder is a Zarr store itself (it has v2 or v3 metadata at its root).
-fn is_store(dir: &Path) -> bool {
-    [".zgroup", ".zmetadata", ".zarray", "zarr.json"].iter().any(|f| dir.join(f).exists())
-}
-
 fn classify(path: &Path) -> anyhow::Result<Source> {
     if super::is_netcdf(path) {
         return Ok(Source::Netcdf);
     }
-    if cumulus::store::url_scheme(path).is_some() || !path.is_dir() || is_store(path) {
+    if cumulus::store::url_scheme(path).is_some() || !path.is_dir() || cumulus::store::is_store(path) {
         return Ok(Source::Store);
     }
     let mut stores: Vec<PathBuf> = std::fs::read_dir(path)
