@@ -28,7 +28,7 @@ use crate::error::{ChunkedError, Result};
 use crate::graph::TaskGraph;
 use crate::kernels::elementwise::{BinaryOp, Scalar, UnaryOp};
 use crate::kernels::reduce::{ReduceOp, Reduction};
-use crate::plan::eval::assemble;
+use crate::plan::eval::place;
 use crate::plan::explain;
 use crate::plan::node::{self, AxisIndex, NodeRef};
 use crate::plan::optimize::{OptFlags, optimize};
@@ -732,18 +732,30 @@ impl ChunkedArray {
         for a in arrays {
             check_fits_in_memory(a)?;
         }
-        type Pieces = Mutex<Vec<(Vec<usize>, Block)>>;
-        let parts: Vec<Pieces> = arrays.iter().map(|_| Mutex::new(Vec::new())).collect();
+        // Each result is assembled while its chunks arrive: an array of one chunk keeps that
+        // block; otherwise every chunk is copied into the whole result and dropped at once, so
+        // a compute holds its result once, not its chunks and then a copy of them.
+        let results: Vec<Mutex<Option<Block>>> = arrays
+            .iter()
+            .map(|a| Mutex::new((a.num_chunks() > 1).then(|| Block::zeros(a.dtype(), a.shape()))))
+            .collect();
         let stats = Self::stream_many(arrays, opts, &|o, idx, b| {
-            parts[o].lock().unwrap_or_else(|e| e.into_inner()).push((idx.to_vec(), b));
+            let mut slot = results[o].lock().unwrap_or_else(|e| e.into_inner());
+            match slot.as_mut() {
+                Some(whole) if arrays[o].num_chunks() > 1 => place(whole, &arrays[o].chunks().region(idx), &b),
+                _ => *slot = Some(b),
+            }
             Ok(())
         })?;
-        let mut out = Vec::with_capacity(arrays.len());
-        for (a, p) in arrays.iter().zip(parts) {
-            let pieces = p.into_inner().unwrap_or_else(|e| e.into_inner());
-            let placed = pieces.into_iter().map(|(idx, b)| (a.chunks().region(&idx), b)).collect();
-            out.push(assemble(a.dtype(), a.shape(), placed).into_standard_layout());
-        }
+        let out = arrays
+            .iter()
+            .zip(results)
+            .map(|(a, r)| {
+                let block = r.into_inner().unwrap_or_else(|e| e.into_inner());
+                // An array without elements produces no chunk.
+                block.unwrap_or_else(|| Block::zeros(a.dtype(), a.shape())).into_standard_layout()
+            })
+            .collect();
         Ok((out, stats))
     }
 

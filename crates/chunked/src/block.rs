@@ -115,6 +115,8 @@ pub trait BlockElement: Element {
     fn wrap(a: ArrayD<Self>) -> Block;
     /// Borrow the typed array if the block holds this type.
     fn unwrap_ref(b: &Block) -> Option<&ArrayD<Self>>;
+    /// Borrow the typed array mutably if the block holds this type.
+    fn unwrap_mut(b: &mut Block) -> Option<&mut ArrayD<Self>>;
     /// Take the typed array if the block holds this type.
     ///
     /// # Errors
@@ -127,6 +129,9 @@ macro_rules! impl_block_element {
         impl BlockElement for $t {
             fn wrap(a: ArrayD<Self>) -> Block { Block::$v(a) }
             fn unwrap_ref(b: &Block) -> Option<&ArrayD<Self>> {
+                if let Block::$v(a) = b { Some(a) } else { None }
+            }
+            fn unwrap_mut(b: &mut Block) -> Option<&mut ArrayD<Self>> {
                 if let Block::$v(a) = b { Some(a) } else { None }
             }
             fn unwrap(b: Block) -> Result<ArrayD<Self>, Block> {
@@ -142,6 +147,12 @@ impl_block_element!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, 
     u32 => U32, u64 => U64, f32 => F32, f64 => F64);
 
 impl Block {
+    /// A block of `shape` filled with zeros (`false`) of `dtype`. The memory comes zeroed from
+    /// the allocator, so pages of a large block are only touched when written.
+    pub fn zeros(dtype: DType, shape: &[usize]) -> Block {
+        with_dtype!(dtype, T => T::wrap(ArrayD::default(IxDyn(shape))))
+    }
+
     /// A block of `shape` filled with `value` converted to `dtype`.
     pub fn full(dtype: DType, shape: &[usize], value: f64) -> Block {
         with_dtype!(dtype, T => T::wrap(ArrayD::from_elem(IxDyn(shape), T::from_f64(value))))

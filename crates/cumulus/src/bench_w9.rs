@@ -160,9 +160,11 @@ pub fn child(args: &BenchArgs, opts: &ComputeOptions, threads: usize, out: &mut 
     }
     // Timed: the label, the noisy forecast, the metrics over time, then over lat/lon.
     let label = lazy.compute_with(opts)?;
+    let label_s = t0.elapsed().as_secs_f64();
     let values: Vec<f32> = label.values()?.as_array::<f32>().context("the label is float32")?.iter().copied().collect();
     let pred = predict(&label, &values, SEED)?;
     let prep = t0.elapsed().as_secs_f64();
+    out["label_s"] = json!(label_s);
     let t1 = Instant::now();
     let (over_time, over_space) = metrics(&pred, &label, threads)?;
     let time_values = compute(&over_time, opts)?;

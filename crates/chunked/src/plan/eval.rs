@@ -382,16 +382,26 @@ pub fn assemble(dtype: crate::DType, shape: &[usize], mut parts: Vec<(Region, Bl
     if parts.len() == 1 && parts[0].1.shape() == shape {
         return parts.pop().expect("one part").1;
     }
-    with_dtype!(dtype, T => {
-        let mut out = ndarray::ArrayD::<T>::default(ndarray::IxDyn(shape));
-        for (dest, b) in &parts {
-            let info: Vec<ndarray::SliceInfoElem> = dest
-                .iter()
-                .map(|r| ndarray::SliceInfoElem::Slice { start: r.start as isize, end: Some(r.end as isize), step: 1 })
-                .collect();
-            let src = T::unwrap_ref(b).expect("parts share the dtype");
-            out.slice_mut(info.as_slice()).assign(src);
-        }
-        T::wrap(out)
+    let mut out = Block::zeros(dtype, shape);
+    for (dest, b) in &parts {
+        place(&mut out, dest, b);
+    }
+    out
+}
+
+/// Copy `part` into `region` of `out` (same dtype; `part` has the region's shape).
+///
+/// # Panics
+/// If the dtypes differ or `part` does not have the region's shape: callers place the chunks
+/// of an output into that output, so either would be an engine bug.
+pub fn place(out: &mut Block, region: &Region, part: &Block) {
+    let info: Vec<ndarray::SliceInfoElem> = region
+        .iter()
+        .map(|r| ndarray::SliceInfoElem::Slice { start: r.start as isize, end: Some(r.end as isize), step: 1 })
+        .collect();
+    with_dtype!(out.dtype(), T => {
+        let src = T::unwrap_ref(part).expect("parts share the dtype");
+        let dst = T::unwrap_mut(out).expect("parts share the dtype");
+        dst.slice_mut(info.as_slice()).assign(src);
     })
 }
