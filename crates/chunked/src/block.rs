@@ -150,7 +150,7 @@ impl Block {
     /// A block of `shape` filled with zeros (`false`) of `dtype`. The memory comes zeroed from
     /// the allocator, so pages of a large block are only touched when written.
     pub fn zeros(dtype: DType, shape: &[usize]) -> Block {
-        with_dtype!(dtype, T => T::wrap(ArrayD::default(IxDyn(shape))))
+        with_dtype!(dtype, T => T::wrap(ArrayD::from_elem(IxDyn(shape), T::default())))
     }
 
     /// A block of `shape` filled with `value` converted to `dtype`.

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use cumulus_chunked::BlockElement;
 use cumulus_chunked::telemetry::Event;
 use cumulus_chunked::{
     Block, ChunkSource, ChunkedArray, ChunkedError, Chunks, ComputeOptions, DType, FnSource, SourceError,
@@ -286,4 +287,28 @@ fn a_result_too_large_for_memory_is_an_error_not_an_abort() {
     // And a chunk grid whose list of chunk lengths could not be allocated is refused when built.
     let err = ChunkedArray::zeros(&[1_000_000_000_000, 2], &[2, 2], DType::F32).unwrap_err().to_string();
     assert!(err.contains("500000000000 chunks along axis 0"), "{err}");
+}
+
+/// Arrays of different dtypes concatenate in the promoted dtype, whichever way the output
+/// chunks fall: one input per output chunk (nothing to concatenate in a task), several, or
+/// a single output chunk. (`compute` copies each chunk into a result of the array's dtype,
+/// so a chunk of another dtype would be an engine bug.)
+#[test]
+fn concatenating_integers_and_floats_gives_floats_in_every_chunk() {
+    let ints = ChunkedArray::from_array(ArrayD::from_shape_vec(IxDyn(&[3]), vec![1_i32, 2, 3]).unwrap(), &[3]).unwrap();
+    let floats =
+        ChunkedArray::from_array(ArrayD::from_shape_vec(IxDyn(&[2]), vec![0.5_f64, 1.5]).unwrap(), &[2]).unwrap();
+    let want = [1.0, 2.0, 3.0, 0.5, 1.5];
+    let cat = ChunkedArray::concatenate(&[ints, floats], 0).unwrap();
+    assert_eq!(cat.dtype(), DType::F64);
+    for chunks in [None, Some(2), Some(5)] {
+        let x = match chunks {
+            None => cat.clone(),
+            Some(c) => cat.rechunk(&[c]).unwrap(),
+        };
+        let b = x.compute().unwrap();
+        assert_eq!(b.dtype(), DType::F64, "chunks {chunks:?}");
+        let got: Vec<f64> = f64::unwrap(b).unwrap().iter().copied().collect();
+        assert_eq!(got, want, "chunks {chunks:?}");
+    }
 }

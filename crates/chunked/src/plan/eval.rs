@@ -395,6 +395,11 @@ pub fn assemble(dtype: crate::DType, shape: &[usize], mut parts: Vec<(Region, Bl
 /// If the dtypes differ or `part` does not have the region's shape: callers place the chunks
 /// of an output into that output, so either would be an engine bug.
 pub fn place(out: &mut Block, region: &Region, part: &Block) {
+    assert!(
+        part.shape().iter().zip(region).all(|(&n, r)| n == r.end - r.start) && part.shape().len() == region.len(),
+        "a part of shape {:?} placed in the region {region:?}",
+        part.shape()
+    );
     let info: Vec<ndarray::SliceInfoElem> = region
         .iter()
         .map(|r| ndarray::SliceInfoElem::Slice { start: r.start as isize, end: Some(r.end as isize), step: 1 })
