@@ -314,9 +314,12 @@ impl CfTime {
     /// [`CfTime::decode_f64`], or `None` for NaN, infinities and values beyond the nanosecond
     /// datetimes.
     pub fn checked_decode_f64(&self, v: f64) -> Option<i64> {
-        let ns = (v * self.unit_ns as f64).round() + self.epoch_ns as f64;
+        // The offset in floats, the sum in integers, as `decode_f64`: an epoch far from 1970
+        // added in floats would round the result to a multiple of up to 512 ns.
+        let offset = (v * self.unit_ns as f64).round();
         // i64::MAX as f64 rounds up to 2^63, which is already out of range.
-        (ns.is_finite() && ns >= i64::MIN as f64 && ns < i64::MAX as f64).then_some(ns as i64)
+        let fits = offset.is_finite() && offset >= i64::MIN as f64 && offset < i64::MAX as f64;
+        fits.then_some(offset as i64).and_then(|o| o.checked_add(self.epoch_ns))
     }
 
     /// Encode a datetime as a value in this unit (exact when it is a whole number of units).
@@ -328,6 +331,21 @@ impl CfTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checked float decoding gives what `decode_f64` gives, to the nanosecond, also for an
+    /// epoch far from 1970 (where adding in floats would round), and `None` only out of range.
+    #[test]
+    fn checked_float_decoding_is_exact_to_the_nanosecond() {
+        let cf = CfTime::parse("seconds since 1900-01-01", None).unwrap();
+        for v in [0.5, 1.25, 3_600.000_001, -0.5, 1.0e9 + 0.5] {
+            let want = cf.decode_f64(v);
+            assert_eq!(cf.checked_decode_f64(v), Some(want), "{v}");
+        }
+        assert_eq!(cf.checked_decode_f64(0.5), Some(cf.decode(0) + 500_000_000));
+        for v in [f64::NAN, f64::INFINITY, 1.0e12, -1.0e12] {
+            assert_eq!(cf.checked_decode_f64(v), None, "{v}");
+        }
+    }
 
     #[test]
     fn civil_round_trip_and_known_dates() {
