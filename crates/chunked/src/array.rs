@@ -732,9 +732,10 @@ impl ChunkedArray {
         for a in arrays {
             check_fits_in_memory(a)?;
         }
-        // Each result is assembled while its chunks arrive: an array of one chunk keeps that
-        // block; otherwise every chunk is copied into the whole result and dropped at once, so
-        // a compute holds its result once, not its chunks and then a copy of them.
+        // Each result is assembled while its chunks arrive: an array of one chunk starts empty
+        // and keeps its block; a larger one starts as the whole (zeroed) result and every chunk
+        // is copied in and dropped at once, so a compute holds its result once, not its chunks
+        // and then a copy of them.
         let results: Vec<Mutex<Option<Block>>> = arrays
             .iter()
             .map(|a| Mutex::new((a.num_chunks() > 1).then(|| Block::zeros(a.dtype(), a.shape()))))
@@ -742,8 +743,8 @@ impl ChunkedArray {
         let stats = Self::stream_many(arrays, opts, &|o, idx, b| {
             let mut slot = results[o].lock().unwrap_or_else(|e| e.into_inner());
             match slot.as_mut() {
-                Some(whole) if arrays[o].num_chunks() > 1 => place(whole, &arrays[o].chunks().region(idx), &b),
-                _ => *slot = Some(b),
+                Some(whole) => place(whole, &arrays[o].chunks().region(idx), &b),
+                None => *slot = Some(b),
             }
             Ok(())
         })?;

@@ -15,8 +15,9 @@
 //!
 //! **The noise is not NumPy's.** The peer draws it with `np.random.default_rng(42).normal`
 //! (PCG64 and NumPy's ziggurat); cumulus draws it from splitmix64 streams (one per block of
-//! 65 536 elements, drawn on all threads) with `rand_distr`'s standard normal, the same distribution but other numbers. So the label fraction and the
-//! NaN count must agree exactly, while the six metric means agree only up to sampling noise
+//! 65 536 elements, drawn on all threads) with `rand_distr`'s standard normal, the same
+//! distribution but other numbers. So the label fraction and the NaN count must agree
+//! exactly, while the six metric means agree only up to sampling noise
 //! (the peer reports rmse 0.29924, mae 0.23932, pearson_r 0.48494). To say how close is close
 //! enough, the bench measures that noise instead of guessing it: after the timed section it
 //! recomputes the checks with [`SD_SEEDS`] other seeds and reports their standard deviation

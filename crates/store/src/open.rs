@@ -271,9 +271,10 @@ pub fn is_store(path: impl AsRef<Path>) -> bool {
 
 /// The format of a store from its marker keys, without parsing anything else.
 fn detect_format(store: &StoreHandle) -> Result<ZarrFormat, StoreError> {
+    let [zgroup, zmetadata] = V2_MARKERS;
     if store.exists(V3_MARKER)? {
         Ok(ZarrFormat::V3)
-    } else if V2_MARKERS.iter().try_fold(false, |found, m| Ok::<_, StoreError>(found || store.exists(m)?))? {
+    } else if store.exists(zgroup)? || store.exists(zmetadata)? {
         Ok(ZarrFormat::V2)
     } else {
         Err(StoreError::NotAStore {
