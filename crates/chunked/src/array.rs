@@ -27,6 +27,7 @@ use crate::dtype::DType;
 use crate::error::{ChunkedError, Result};
 use crate::graph::TaskGraph;
 use crate::kernels::elementwise::{BinaryOp, Scalar, UnaryOp};
+use crate::kernels::pair::PairStat;
 use crate::kernels::reduce::{ReduceOp, Reduction};
 use crate::plan::eval::place;
 use crate::plan::explain;
@@ -491,6 +492,40 @@ impl ChunkedArray {
         };
         let red = Reduction { op, skipna };
         Ok(Self::wrap(node::reduce(&self.node, red, &axes)?))
+    }
+
+    /// A statistic of the pairs `(self, other)` along `axes` (xarray's `xr.cov` and `xr.corr`,
+    /// xskillscore's `me`, `mse`, `mae`, `r2`). The two arrays must have the same shape; their
+    /// chunks may differ (the tasks follow `self`'s). Several pair statistics of the same two
+    /// arrays over the same axes, computed together, share one pass over the data.
+    ///
+    /// ```
+    /// use cumulus_chunked::{ChunkedArray, PairStat};
+    /// let a = ChunkedArray::arange(1.0, 5.0, 1.0, 2); // 1 2 3 4
+    /// let b = (&a * 2.0).rechunk(&[3])?; // 2 4 6 8, in other chunks
+    /// let r = a.pair_reduce(&b, PairStat::Correlation, [0], false)?;
+    /// let mae = a.pair_reduce(&b, PairStat::MeanAbsoluteError, [0], false)?;
+    /// let (v, _) = ChunkedArray::compute_many_with(&[r, mae], &Default::default())?;
+    /// let scalar = |b: &cumulus_chunked::Block| cumulus_chunked::array::scalar_value(b).unwrap();
+    /// assert!((scalar(&v[0]) - 1.0).abs() < 1e-15);
+    /// assert_eq!(scalar(&v[1]), 2.5);
+    /// # Ok::<(), cumulus_chunked::ChunkedError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Arrays of different shapes, an axis out of range.
+    pub fn pair_reduce(
+        &self,
+        other: &ChunkedArray,
+        stat: PairStat,
+        axes: impl Into<Axes>,
+        skipna: bool,
+    ) -> Result<ChunkedArray> {
+        let axes = match axes.into() {
+            Axes::All => (0..self.ndim()).collect(),
+            Axes::Some(a) => a,
+        };
+        Ok(Self::wrap(node::pair_reduce(&self.node, &other.node, stat, skipna, &axes)?))
     }
 
     /// Sum (NaN propagates).

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::chunks::{Region, grid_indices};
+use crate::kernels::pair::PairStat;
 use crate::kernels::reduce::Reduction;
 use crate::plan::eval::{StageKey, requirements, stage_deps};
 use crate::plan::node::{BlockFn, NodeRef, Op};
@@ -44,6 +45,10 @@ pub(crate) enum Action {
         shape: Vec<usize>,
         group_axis: Option<usize>,
     },
+    /// Pull `region` of both arrays of a pair and reduce the pairs to co-moments.
+    PairPartial { a: NodeRef, b: NodeRef, region: Region, skipna: bool, axes: Vec<usize> },
+    /// Merge the co-moments of the dependencies and produce the statistic's block.
+    PairAggregate { stat: PairStat, dtype: crate::DType, shape: Vec<usize> },
     /// Pull `region` of `input` and apply a user function.
     MapBlock { input: NodeRef, region: Region, f: BlockFn, name: String, dtype: crate::DType },
 }
@@ -66,14 +71,16 @@ pub(crate) struct Task {
 pub(crate) type ChunkTasks = Vec<(Vec<usize>, usize)>;
 
 impl Task {
-    /// The node and region this task pulls through a pipeline, if it reads anything.
-    fn pulls(&self) -> Option<(&NodeRef, &Region)> {
+    /// The nodes and region this task pulls through pipelines (none for combines and
+    /// aggregates).
+    fn pulls(&self) -> Vec<(&NodeRef, &Region)> {
         match &self.action {
-            Action::Fused { node, region } => Some((node, region)),
+            Action::Fused { node, region } => vec![(node, region)],
             Action::Partial { input, region, .. }
             | Action::GroupPartial { input, region, .. }
-            | Action::MapBlock { input, region, .. } => Some((input, region)),
-            _ => None,
+            | Action::MapBlock { input, region, .. } => vec![(input, region)],
+            Action::PairPartial { a, b, region, .. } => vec![(a, region), (b, region)],
+            _ => vec![],
         }
     }
 }
@@ -110,6 +117,10 @@ pub const SPLIT_EVERY: usize = 8;
 /// (input node, axes, skipna).
 type MomentsKey = (u64, Vec<usize>, bool);
 
+/// Pair reductions of the same two inputs over the same axes, which all share one pass of
+/// co-moments: (first input, second input, axes, skipna).
+type PairKey = (u64, u64, Vec<usize>, bool);
+
 struct Builder {
     tasks: Vec<Task>,
     stage_out: HashMap<StageKey, usize>,
@@ -118,6 +129,8 @@ struct Builder {
     moments: HashMap<u64, MomentsKey>,
     /// The final-level tasks of each shared moments tree, per output chunk.
     moment_roots: HashMap<(MomentsKey, Vec<usize>), Vec<usize>>,
+    /// The final-level tasks of each pair-moments tree, per output chunk.
+    pair_roots: HashMap<(PairKey, Vec<usize>), Vec<usize>>,
 }
 
 /// Find the mean/var/std reductions that read the same input over the same axes: when there is
@@ -146,6 +159,15 @@ fn find_moment_groups(outputs: &[NodeRef]) -> HashMap<u64, MomentsKey> {
         }
     }
     out
+}
+
+/// The input chunk index made of an output chunk index `kept` (over the kept axes) and an
+/// index `reduced` over the reduced `axes`.
+fn expand_index(kept: &[usize], reduced: &[usize], axes: &[usize], ndim: usize) -> Vec<usize> {
+    let (mut k, mut r) = (kept.iter(), reduced.iter());
+    (0..ndim)
+        .map(|d| if axes.contains(&d) { r.next() } else { k.next() }.copied().expect("one index per axis"))
+        .collect()
 }
 
 fn region_elems(r: &Region) -> usize {
@@ -212,6 +234,7 @@ impl Builder {
             Op::GroupReduce { input, red, axis, labels, ngroups } => {
                 self.lower_group(node, input, *red, *axis, labels, *ngroups)
             }
+            Op::PairReduce { a, b, stat, skipna, axes } => self.lower_pair(node, (a, b), *stat, *skipna, axes),
             Op::MapBlocks { input, f, name } => {
                 for idx in node.chunks.indices() {
                     let region = node.chunks.region(&idx);
@@ -289,12 +312,19 @@ impl Builder {
         for (k, group) in leaf_actions.chunks(SPLIT_EVERY).enumerate() {
             let mut ids = Vec::new();
             for (region, action, reads) in group.iter().cloned() {
-                let input = match &action {
-                    Action::Partial { input, .. } | Action::GroupPartial { input, .. } => input.clone(),
+                let inputs = match &action {
+                    Action::Partial { input, .. } | Action::GroupPartial { input, .. } => vec![input.clone()],
+                    Action::PairPartial { a, b, .. } => vec![a.clone(), b.clone()],
                     _ => unreachable!(),
                 };
-                let deps = self.deps_of(&input, &region);
-                let est = region_elems(&region) * (input.dtype.size() * 2) + part_bytes;
+                let mut deps = Vec::new();
+                for input in &inputs {
+                    deps.extend(self.deps_of(input, &region));
+                }
+                deps.sort_unstable();
+                deps.dedup();
+                let in_bytes: usize = inputs.iter().map(|x| x.dtype.size() * 2).sum();
+                let est = region_elems(&region) * in_bytes + part_bytes;
                 ids.push(self.push(Task {
                     kind: format!("{kind}-partial"),
                     node: node.id,
@@ -344,18 +374,7 @@ impl Builder {
                     // Expand the output index with every chunk along the reduced axes.
                     let mut leaf_actions = Vec::new();
                     for r in grid_indices(&red_counts) {
-                        let mut full = Vec::with_capacity(in_chunks.ndim());
-                        let (mut ki, mut ri) = (0, 0);
-                        for d in 0..in_chunks.ndim() {
-                            if axes.contains(&d) {
-                                full.push(r[ri]);
-                                ri += 1;
-                            } else {
-                                full.push(idx[ki]);
-                                ki += 1;
-                            }
-                        }
-                        let region = in_chunks.region(&full);
+                        let region = in_chunks.region(&expand_index(&idx, &r, axes, in_chunks.ndim()));
                         let offset = if red.op.single_axis() { region[axes[0]].start } else { 0 };
                         leaf_actions.push((
                             region.clone(),
@@ -384,6 +403,52 @@ impl Builder {
                 shape,
                 group_axis: None,
             };
+            let id = self.aggregate(node, &idx, roots, part_bytes, agg);
+            self.stage_out.insert((node.id, idx), id);
+        }
+    }
+
+    /// A pair reduction: per output chunk, co-moment leaves over the chunks of `a` along the
+    /// reduced axes, a combine tree, and an aggregate finalizing `stat`. Pair reductions of the
+    /// same inputs over the same axes (rmse, mae and pearson_r of one forecast) share the
+    /// leaves and the tree, so the data are read once for all of them.
+    fn lower_pair(
+        &mut self,
+        node: &NodeRef,
+        (a, b): (&NodeRef, &NodeRef),
+        stat: PairStat,
+        skipna: bool,
+        axes: &[usize],
+    ) {
+        let key: PairKey = (a.id, b.id, axes.to_vec(), skipna);
+        let reads = reads_sources(a) || reads_sources(b);
+        let red_counts: Vec<usize> = axes.iter().map(|&d| a.chunks.axis(d).len()).collect();
+        for idx in node.chunks.indices() {
+            let shape: Vec<usize> = node.chunks.region(&idx).iter().map(|r| r.end - r.start).collect();
+            let part_bytes = shape.iter().product::<usize>() * 8 * 8;
+            let roots = match self.pair_roots.get(&(key.clone(), idx.clone())) {
+                Some(r) => r.clone(),
+                None => {
+                    let leaf_actions = grid_indices(&red_counts)
+                        .into_iter()
+                        .map(|r| {
+                            let region = a.chunks.region(&expand_index(&idx, &r, axes, a.chunks.ndim()));
+                            let action = Action::PairPartial {
+                                a: a.clone(),
+                                b: b.clone(),
+                                region: region.clone(),
+                                skipna,
+                                axes: axes.to_vec(),
+                            };
+                            (region, action, reads)
+                        })
+                        .collect();
+                    let roots = self.leaves_then_tree(node, &idx, leaf_actions, part_bytes);
+                    self.pair_roots.insert((key.clone(), idx.clone()), roots.clone());
+                    roots
+                }
+            };
+            let agg = Action::PairAggregate { stat, dtype: node.dtype, shape };
             let id = self.aggregate(node, &idx, roots, part_bytes, agg);
             self.stage_out.insert((node.id, idx), id);
         }
@@ -498,6 +563,7 @@ impl TaskGraph {
             lowered: BTreeSet::new(),
             moments: find_moment_groups(outputs),
             moment_roots: HashMap::new(),
+            pair_roots: HashMap::new(),
         };
         let mut outs = Vec::new();
         for node in outputs {
@@ -562,12 +628,11 @@ impl TaskGraph {
         let mut last: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
         let mut shared = std::collections::HashSet::new();
         for (i, t) in self.tasks.iter().enumerate() {
-            let Some((node, region)) = t.pulls() else {
-                continue;
-            };
             let mut seen = BTreeSet::new();
             let mut touched = Vec::new();
-            collect_touched(node, region, &mut seen, &mut touched);
+            for (node, region) in t.pulls() {
+                collect_touched(node, region, &mut seen, &mut touched);
+            }
             for (src, idx) in touched {
                 let key = (Arc::as_ptr(&src) as *const () as usize, idx);
                 if let Some(&prev) = last.get(&key)
@@ -587,10 +652,9 @@ impl TaskGraph {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for t in &self.tasks {
-            let Some((node, region)) = t.pulls() else {
-                continue;
-            };
-            collect_touched(node, region, &mut seen, &mut out);
+            for (node, region) in t.pulls() {
+                collect_touched(node, region, &mut seen, &mut out);
+            }
         }
         out
     }

@@ -51,6 +51,7 @@ pub use dtype::{DType, Element, ScalarKind};
 pub use error::{ChunkedError, Result};
 pub use graph::TaskGraph;
 pub use kernels::elementwise::{BinaryOp, Scalar, UnaryOp};
+pub use kernels::pair::PairStat;
 pub use kernels::reduce::ReduceOp;
 pub use scheduler::{ComputeOptions, ComputeStats};
 pub use source::{ChunkSource, FnSource, MemorySource, SourceError};

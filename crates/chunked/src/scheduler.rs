@@ -21,6 +21,7 @@ use crate::block::Block;
 use crate::cache::ChunkCache;
 use crate::error::{ChunkedError, Result};
 use crate::graph::{Action, Task, TaskGraph};
+use crate::kernels::pair::PairPartial;
 use crate::kernels::reduce::Partial;
 use crate::plan::eval::{Evaluator, StageValues};
 use crate::telemetry::{self, Event, Subscriber};
@@ -84,6 +85,7 @@ pub struct ComputeStats {
 enum Value {
     Block(Arc<Block>),
     Partial(Arc<Partial>),
+    Pair(Arc<PairPartial>),
 }
 
 impl Value {
@@ -91,6 +93,7 @@ impl Value {
         match self {
             Value::Block(b) => b.nbytes(),
             Value::Partial(p) => p.nbytes(),
+            Value::Pair(p) => p.nbytes(),
         }
     }
 }
@@ -427,9 +430,21 @@ fn partials(inputs: Vec<(usize, Value)>) -> Vec<Partial> {
         .into_iter()
         .filter_map(|(_, v)| match v {
             Value::Partial(p) => Some(Arc::try_unwrap(p).unwrap_or_else(|a| (*a).clone())),
-            Value::Block(_) => None,
+            _ => None,
         })
         .collect()
+}
+
+/// The merged co-moments of the pair states among `inputs` (`None` when there is none).
+/// Shared trees hand the same state to several aggregates, hence the clone when shared.
+fn merged_pairs(inputs: Vec<(usize, Value)>) -> Option<PairPartial> {
+    inputs
+        .into_iter()
+        .filter_map(|(_, v)| match v {
+            Value::Pair(p) => Some(Arc::try_unwrap(p).unwrap_or_else(|a| (*a).clone())),
+            _ => None,
+        })
+        .reduce(PairPartial::combine)
 }
 
 fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>, cache: &ChunkCache) -> Result<Value> {
@@ -453,8 +468,21 @@ fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>, cache: &
             Ok(Value::Partial(Arc::new(Partial::from_block_grouped(*red, &block, *axis, labels))))
         }
         Action::Combine => {
+            if matches!(inputs.first(), Some((_, Value::Pair(_)))) {
+                return Ok(Value::Pair(Arc::new(merged_pairs(inputs).expect("a combine has inputs"))));
+            }
             let p = partials(inputs).into_iter().reduce(Partial::combine).expect("a combine has inputs");
             Ok(Value::Partial(Arc::new(p)))
+        }
+        Action::PairPartial { a, b, region, skipna, axes } => {
+            let sv = stage_values(graph, &inputs);
+            let mut ev = Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks);
+            let (x, y) = (ev.eval(a, region)?, ev.eval(b, region)?);
+            Ok(Value::Pair(Arc::new(PairPartial::from_blocks(*skipna, &x, &y, axes))))
+        }
+        Action::PairAggregate { stat, dtype, shape } => {
+            let p = merged_pairs(inputs).unwrap_or_else(|| PairPartial::empty(shape));
+            Ok(Value::Block(Arc::new(p.finalize(*stat, *dtype))))
         }
         Action::Aggregate { input_dtype, ngroups, red, shape, group_axis, as_op } => {
             let p = partials(inputs)

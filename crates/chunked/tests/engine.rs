@@ -312,3 +312,53 @@ fn concatenating_integers_and_floats_gives_floats_in_every_chunk() {
         assert_eq!(got, want, "chunks {chunks:?}");
     }
 }
+
+#[test]
+fn pair_statistics_of_the_same_inputs_share_one_pass_and_match_their_formulas() {
+    use cumulus_chunked::PairStat;
+    // a[i, j] = i + 2j (40 × 8, chunks of 10 rows); b = a² / 50 in chunks of 16 rows.
+    let src_a = counting(&[40, 8], &[10, 8], None);
+    let src_b = counting(&[40, 8], &[16, 8], None);
+    let a = ChunkedArray::from_source(src_a.clone()).unwrap();
+    let b = (&(&ChunkedArray::from_source(src_b.clone()).unwrap()
+        * &ChunkedArray::from_source(src_b.clone()).unwrap())
+        .unwrap()
+        / 50.0)
+        .astype(DType::F64);
+    let stats = [PairStat::MeanSquaredError, PairStat::MeanAbsoluteError, PairStat::Correlation, PairStat::MeanError];
+    let lazy: Vec<ChunkedArray> = stats.iter().map(|s| a.pair_reduce(&b, *s, [0], false).unwrap()).collect();
+    let g = lazy[0].graph(&ComputeOptions::default()).unwrap();
+    let (out, _) = ChunkedArray::compute_many_with(&lazy, &ComputeOptions::default()).unwrap();
+    // One pass for the four statistics: each of a's 4 chunks read once; b's 3 chunks at most
+    // once per leaf overlapping them (rows 0-16-32-40 against 0-10-20-30-40: 6 overlaps; the
+    // chunk cache saves some), not once per statistic (24).
+    assert_eq!(src_a.reads.load(Ordering::Relaxed), 4);
+    let b_reads = src_b.reads.load(Ordering::Relaxed);
+    assert!((3..=6).contains(&b_reads), "{b_reads} reads of b");
+    assert_eq!(g.counts_by_kind().get("mse-partial"), Some(&4), "{:?}", g.counts_by_kind());
+    // The truth, column by column, by the textbook formulas.
+    for j in 0..8 {
+        let xa: Vec<f64> = (0..40).map(|i| (i + 2 * j) as f64).collect();
+        // b is computed in f32, then converted.
+        let xb: Vec<f64> = (0..40).map(|i| f64::from(((i + 2 * j) as f32).powi(2) / 50.0)).collect();
+        let n = 40.0;
+        let (ma, mb) = (xa.iter().sum::<f64>() / n, xb.iter().sum::<f64>() / n);
+        let mse = xa.iter().zip(&xb).map(|(x, y)| (x - y).powi(2)).sum::<f64>() / n;
+        let mae = xa.iter().zip(&xb).map(|(x, y)| (x - y).abs()).sum::<f64>() / n;
+        let cab: f64 = xa.iter().zip(&xb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+        let saa: f64 = xa.iter().map(|x| (x - ma).powi(2)).sum();
+        let sbb: f64 = xb.iter().map(|y| (y - mb).powi(2)).sum();
+        let truth = [mse, mae, cab / (saa * sbb).sqrt(), ma - mb];
+        for (k, t) in truth.iter().enumerate() {
+            let got = out[k].as_array::<f64>().unwrap()[[j]];
+            assert!((got - t).abs() < 1e-9 * t.abs().max(1.0), "{:?} column {j}: {got} vs {t}", stats[k]);
+        }
+    }
+    // A selection of the result (pushed into both inputs) gives the same value.
+    let col = lazy[1].slice_axis(0, Some(3), Some(4), 1).unwrap().compute().unwrap();
+    assert_eq!(col.as_array::<f64>().unwrap()[[0]], out[1].as_array::<f64>().unwrap()[[3]]);
+    // Arrays of different shapes are refused, naming both shapes.
+    let e = a.pair_reduce(&a.slice_axis(0, Some(0), Some(5), 1).unwrap(), PairStat::Correlation, [0], false);
+    let msg = e.unwrap_err().to_string();
+    assert!(msg.contains("[40, 8]") && msg.contains("[5, 8]"), "{msg}");
+}

@@ -20,7 +20,7 @@
 use std::fmt;
 
 use cumulus_chunked::array::human_bytes;
-use cumulus_chunked::{BinaryOp, Block, ChunkedArray, ComputeOptions, DType, ReduceOp, Scalar, UnaryOp};
+use cumulus_chunked::{BinaryOp, Block, ChunkedArray, ComputeOptions, DType, PairStat, ReduceOp, Scalar, UnaryOp};
 
 use crate::coords::{Coords, isel_positions, isel_variable};
 use crate::error::{LabeledError, Result};
@@ -442,6 +442,82 @@ impl DataArray {
         let kept: Vec<String> = self.dims().iter().filter(|d| !dims.contains(d)).cloned().collect();
         // Reductions keep the attributes, as xarray does by default.
         let var = Variable::from_parts(kept.clone(), data, self.attrs().clone())?;
+        Ok(DataArray { name: self.name.clone(), var, coords: self.coords.restrict(&kept) })
+    }
+
+    /// A statistic of the pairs `(self, other)` over `dims` (see [`PairStat`]): the engine's
+    /// one-pass pair reduction, which every statistic of the same two arrays over the same
+    /// dimensions shares when they are computed together. `other` must have the same
+    /// dimensions (in any order) with the same sizes; align the two first (e.g. with
+    /// arithmetic, which takes the inner join) when their labels differ. The result keeps the
+    /// other dimensions and their coordinates, and `self`'s name, without attributes.
+    ///
+    /// ```
+    /// use cumulus_chunked::PairStat;
+    /// use cumulus_labeled::{DataArray, Variable};
+    /// let a = DataArray::new("a", Variable::from_vec("time", vec![1.0_f64, 2.0, 3.0]));
+    /// let b = DataArray::new("b", Variable::from_vec("time", vec![2.0_f64, 2.0, 5.0]));
+    /// let mse = a.pair_reduce(&b, PairStat::MeanSquaredError, "time", false)?;
+    /// assert!((mse.item()? - 5.0 / 3.0).abs() < 1e-15); // (1 + 0 + 4) / 3
+    /// # Ok::<(), cumulus_labeled::LabeledError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown dimension; [`LabeledError::Mismatch`] when `other` has other dimensions or
+    /// sizes.
+    pub fn pair_reduce(
+        &self,
+        other: &DataArray,
+        stat: PairStat,
+        dims: impl Into<Dims>,
+        skipna: bool,
+    ) -> Result<DataArray> {
+        let op = stat.name(skipna);
+        let mut same_dims = other.dims().to_vec();
+        same_dims.sort();
+        let mut mine = self.dims().to_vec();
+        mine.sort();
+        if mine != same_dims {
+            return Err(LabeledError::Mismatch {
+                op,
+                reason: format!(
+                    "the arrays have dimensions {:?} and {:?}; expected the same",
+                    self.dims(),
+                    other.dims()
+                ),
+            });
+        }
+        let order: Vec<&str> = self.dims().iter().map(String::as_str).collect();
+        let other = if other.dims() == self.dims() { other.clone() } else { other.transpose(&order)? };
+        if other.shape() != self.shape() {
+            return Err(LabeledError::Mismatch {
+                op,
+                reason: format!(
+                    "the arrays have sizes {:?} and {:?} along {:?}; align them first",
+                    self.shape(),
+                    other.shape(),
+                    self.dims()
+                ),
+            });
+        }
+        for d in self.dims() {
+            if let (Some(x), Some(y)) = (self.coords.index(d), other.coords.index(d))
+                && x.values() != y.values()
+            {
+                return Err(LabeledError::Mismatch {
+                    op,
+                    reason: format!("the arrays have other labels along {d:?}; align them first"),
+                });
+            }
+        }
+        let dims: Vec<String> = match dims.into() {
+            Dims::All => self.dims().to_vec(),
+            Dims::Some(d) => d,
+        };
+        let axes = dims.iter().map(|d| self.var.axis(d)).collect::<Result<Vec<_>>>()?;
+        let data = self.data().pair_reduce(other.data(), stat, axes, skipna)?;
+        let kept: Vec<String> = self.dims().iter().filter(|d| !dims.contains(d)).cloned().collect();
+        let var = Variable::from_parts(kept.clone(), data, Attrs::new())?;
         Ok(DataArray { name: self.name.clone(), var, coords: self.coords.restrict(&kept) })
     }
 

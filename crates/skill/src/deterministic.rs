@@ -34,7 +34,7 @@
 //! # Ok::<(), cumulus_skill::SkillError>(())
 //! ```
 
-use cumulus_chunked::{BinaryOp, ReduceOp, UnaryOp};
+use cumulus_chunked::{BinaryOp, PairStat, ReduceOp, UnaryOp};
 use cumulus_labeled::{DataArray, Dims};
 
 use crate::error::{Result, SkillError};
@@ -76,7 +76,9 @@ struct Prepared {
 }
 
 fn prepare(metric: &'static str, a: &DataArray, b: &DataArray, dims: Dims, opts: &MetricOptions) -> Result<Prepared> {
-    let pair = pair(metric, a, b, dims, opts.skipna)?;
+    // Unweighted metrics are pair reductions, which pair the NaN themselves.
+    let pairwise_nan = opts.skipna && opts.weights.is_some();
+    let pair = pair(metric, a, b, dims, pairwise_nan)?;
     let w = match &opts.weights {
         Some(w) => Some(check_weights(metric, w, &pair.a, &pair.dims)?),
         None => None,
@@ -112,8 +114,26 @@ impl Prepared {
         Ok(wx.reduce(ReduceOp::Sum, self.dims(), Some(self.skipna))?)
     }
 
+    /// The engine's one-pass pair statistic, when there are no weights (`None` otherwise).
+    /// Every metric of the same pair over the same dimensions, computed together, shares one
+    /// pass over the data.
+    fn pair_stat(&self, stat: PairStat) -> Result<Option<DataArray>> {
+        if self.w.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(self.pair.a.pair_reduce(&self.pair.b, stat, self.dims(), self.skipna)?))
+    }
+
     fn error(&self) -> Result<DataArray> {
         Ok((&self.pair.a - &self.pair.b)?)
+    }
+
+    /// Mean squared error: the pair reduction, or the weighted mean of `(a − b)²`.
+    fn mse(&self) -> Result<DataArray> {
+        match self.pair_stat(PairStat::MeanSquaredError)? {
+            Some(x) => Ok(x),
+            None => self.mean_of(&self.error()?.map_unary(UnaryOp::Square)),
+        }
     }
 
     /// Anomalies `a − ā` and `b − b̄` (weighted means when weighted).
@@ -130,7 +150,11 @@ impl Prepared {
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn me(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("me", a, b, dims.into(), opts)?;
-    Ok(finish(p.mean_of(&p.error()?)?, "me"))
+    let me = match p.pair_stat(PairStat::MeanError)? {
+        Some(x) => x,
+        None => p.mean_of(&p.error()?)?,
+    };
+    Ok(finish(me, "me"))
 }
 
 /// Mean squared error `mean((a − b)²)` over `dims`.
@@ -139,7 +163,7 @@ pub fn me(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOpti
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn mse(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("mse", a, b, dims.into(), opts)?;
-    Ok(finish(p.mean_of(&p.error()?.map_unary(UnaryOp::Square))?, "mse"))
+    Ok(finish(p.mse()?, "mse"))
 }
 
 /// Root mean squared error `√mean((a − b)²)` over `dims`.
@@ -161,7 +185,7 @@ pub fn mse(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOpt
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn rmse(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("rmse", a, b, dims.into(), opts)?;
-    Ok(finish(p.mean_of(&p.error()?.map_unary(UnaryOp::Square))?.sqrt(), "rmse"))
+    Ok(finish(p.mse()?.sqrt(), "rmse"))
 }
 
 /// Mean absolute error `mean(|a − b|)` over `dims`.
@@ -170,7 +194,11 @@ pub fn rmse(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOp
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn mae(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("mae", a, b, dims.into(), opts)?;
-    Ok(finish(p.mean_of(&p.error()?.abs())?, "mae"))
+    let mae = match p.pair_stat(PairStat::MeanAbsoluteError)? {
+        Some(x) => x,
+        None => p.mean_of(&p.error()?.abs())?,
+    };
+    Ok(finish(mae, "mae"))
 }
 
 /// Pearson's correlation coefficient over `dims`, clipped to [−1, 1]; NaN where either input
@@ -191,12 +219,17 @@ pub fn mae(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOpt
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn pearson_r(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("pearson_r", a, b, dims.into(), opts)?;
-    let (am, bm) = p.anomalies()?;
-    let num = p.sum_of(&(&am * &bm)?)?;
-    let saa = p.sum_of(&am.map_unary(UnaryOp::Square))?;
-    let sbb = p.sum_of(&bm.map_unary(UnaryOp::Square))?;
-    let r = (&num / &(&saa * &sbb)?.sqrt())?.map_unary(UnaryOp::Clip(-1.0, 1.0));
-    Ok(finish(r, "pearson_r"))
+    let r = match p.pair_stat(PairStat::Correlation)? {
+        Some(r) => r,
+        None => {
+            let (am, bm) = p.anomalies()?;
+            let num = p.sum_of(&(&am * &bm)?)?;
+            let saa = p.sum_of(&am.map_unary(UnaryOp::Square))?;
+            let sbb = p.sum_of(&bm.map_unary(UnaryOp::Square))?;
+            (&num / &(&saa * &sbb)?.sqrt())?
+        }
+    };
+    Ok(finish(r.map_unary(UnaryOp::Clip(-1.0, 1.0)), "pearson_r"))
 }
 
 /// Coefficient of determination `1 − Σ(a − b)² / Σ(a − ā)²` over `dims`, with `a` the truth
@@ -206,6 +239,9 @@ pub fn pearson_r(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &Met
 /// An empty `dims`, a dimension one input lacks, inputs that do not align, bad weights.
 pub fn r2(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOptions) -> Result<DataArray> {
     let p = prepare("r2", a, b, dims.into(), opts)?;
+    if let Some(r2) = p.pair_stat(PairStat::R2)? {
+        return Ok(finish(r2, "r2"));
+    }
     let (am, _) = p.anomalies()?;
     let num = p.sum_of(&p.error()?.map_unary(UnaryOp::Square))?;
     let den = p.sum_of(&am.map_unary(UnaryOp::Square))?;

@@ -71,14 +71,15 @@ fn already_aligned(a: &DataArray, b: &DataArray) -> bool {
         })
 }
 
-/// Align `a` and `b` as xarray does (inner join, broadcast by name) and make their NaN
-/// pairwise: `a + 0·b` and `b + 0·a`. With `skipna = false` the pairwise NaN change no
-/// result (a NaN in either input already makes every sum over it NaN), so inputs that are
-/// already aligned are used as they are, saving four operations per element.
-pub(crate) fn pair(metric: &'static str, a: &DataArray, b: &DataArray, dims: Dims, skipna: bool) -> Result<Pair> {
+/// Align `a` and `b` as xarray does (inner join, broadcast by name) and, when `pairwise_nan`,
+/// make their NaN pairwise: `a + 0·b` and `b + 0·a`. Inputs that are already aligned are used
+/// as they are unless `pairwise_nan` (saving four operations per element): a NaN in either
+/// input already makes every sum over it NaN when NaN are not skipped, and the engine's pair
+/// reductions pair the NaN themselves.
+pub(crate) fn pair(metric: &'static str, a: &DataArray, b: &DataArray, dims: Dims, pairwise_nan: bool) -> Result<Pair> {
     let dims = resolve_dims(metric, dims, ("a", a), ("b", b))?;
     let (a, b) = (to_float(a), to_float(b));
-    if !skipna && already_aligned(&a, &b) {
+    if !pairwise_nan && already_aligned(&a, &b) {
         return Ok(Pair { a, b, dims });
     }
     let a2 = a.binary(BinaryOp::Add, &(&b * 0.0)).map_err(|e| align_error(metric, &a, e))?;

@@ -4,7 +4,8 @@
 use cumulus_chunked::ChunkedArray;
 use cumulus_labeled::{DataArray, Dims, Variable};
 use cumulus_skill::{
-    BinaryTable, Contingency, MetricOptions, SkillError, flat, mae, pearson_r, rmse, roc_auc_flat, roc_curve,
+    BinaryTable, Contingency, MetricOptions, SkillError, flat, mae, me, mse, pearson_r, r2, rmse, roc_auc_flat,
+    roc_curve,
 };
 use ndarray::{ArrayD, IxDyn};
 use proptest::prelude::*;
@@ -51,6 +52,45 @@ proptest! {
         }
         prop_assert_eq!(rmse(&x, &x, Dims::All, &o).unwrap().item().unwrap(), 0.0);
         prop_assert!(flat::rmse(&a, &b).unwrap() >= flat::mae(&a, &b).unwrap() - 1e-9);
+    }
+
+    /// The unweighted metrics are one-pass pair reductions; weighted ones are composed of
+    /// elementwise operations and sums. Weights of one must give the same values, with and
+    /// without NaN, skipped or not, along either dimension.
+    #[test]
+    fn the_one_pass_metrics_equal_the_composed_ones_under_unit_weights(
+        a in prop::collection::vec(-1e3f64..1e3, 24),
+        b in prop::collection::vec(-1e3f64..1e3, 24),
+        nan_a in prop::collection::vec(0usize..24, 0..4),
+        nan_b in prop::collection::vec(0usize..24, 0..4),
+        skipna in any::<bool>(),
+    ) {
+        let (mut a, mut b) = (a, b);
+        for k in nan_a { a[k] = f64::NAN; }
+        for k in nan_b { b[k] = f64::NAN; }
+        let (x, y) = (grid("a", a, 6, 4, 0), grid("b", b, 6, 4, 0));
+        type Metric = fn(&DataArray, &DataArray, Dims, &MetricOptions) -> Result<DataArray, SkillError>;
+        let metrics: [(&str, Metric); 6] = [
+            ("rmse", |a, b, d, o| rmse(a, b, d, o)),
+            ("mse", |a, b, d, o| mse(a, b, d, o)),
+            ("mae", |a, b, d, o| mae(a, b, d, o)),
+            ("me", |a, b, d, o| me(a, b, d, o)),
+            ("pearson_r", |a, b, d, o| pearson_r(a, b, d, o)),
+            ("r2", |a, b, d, o| r2(a, b, d, o)),
+        ];
+        for (dim, n) in [("time", 6usize), ("x", 4)] {
+            let ones = DataArray::new("w", Variable::from_vec(dim, vec![1.0f64; n]));
+            let plain = MetricOptions::new().skipna(skipna);
+            let weighted = MetricOptions::new().skipna(skipna).weights(&ones);
+            for (name, f) in metrics {
+                let p = f(&x, &y, dim.into(), &plain).unwrap().to_vec_f64().unwrap();
+                let w = f(&x, &y, dim.into(), &weighted).unwrap().to_vec_f64().unwrap();
+                for (k, (p, w)) in p.iter().zip(&w).enumerate() {
+                    let same = p == w || (p.is_nan() && w.is_nan()) || (p - w).abs() <= 1e-9 * w.abs().max(1.0);
+                    prop_assert!(same, "{name} over {dim} at {k}: one pass {p}, composed {w}");
+                }
+            }
+        }
     }
 
     #[test]

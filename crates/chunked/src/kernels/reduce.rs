@@ -434,7 +434,7 @@ fn two_pass_moments<T: Element>(
             });
         }
     } else {
-        // Here `xp` holds the kept axes first (see `kept_first`): contiguous sub-arrays.
+        // Here `xp` holds the kept axes first (see `ordered`): contiguous sub-arrays.
         for kidx in crate::chunks::grid_indices(out_shape) {
             let mut v = xp.view();
             for &k in &kidx {
@@ -561,11 +561,12 @@ fn acc_view<T: Element>(red: Reduction, st: ViewsMut<'_, '_>, x: &ArrayViewD<'_,
     }
 }
 
-/// `x` with its kept axes first and its reduced axes last, in row-major order, so that fixing
-/// the kept indices leaves a contiguous sub-array to fold. No copy when `x` is already laid out
-/// so (a reduction over the trailing axes of a block); otherwise one row-wise copy.
-fn kept_first<'a, T: Element>(x: ArrayViewD<'a, T>, kept: &[usize], axes: &[usize]) -> CowArray<'a, T, IxDyn> {
-    let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
+/// `x` with the axes `first` first and the axes `then` last, in row-major order: with the kept
+/// axes first, fixing the kept indices leaves a contiguous sub-array to fold. No copy when `x`
+/// is already laid out so (a reduction over the trailing axes of a block); otherwise one
+/// row-wise copy.
+pub(crate) fn ordered<'a, T: Element>(x: ArrayViewD<'a, T>, first: &[usize], then: &[usize]) -> CowArray<'a, T, IxDyn> {
+    let perm: Vec<usize> = first.iter().chain(then.iter()).copied().collect();
     let xk = x.permuted_axes(IxDyn(&perm));
     if xk.is_standard_layout() { CowArray::from(xk) } else { CowArray::from(crate::block::standard_copy(xk)) }
 }
@@ -587,7 +588,7 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
         if slabs {
             two_pass_moments(red.skipna, &xp, &red_shape, &out_shape, true, &mut p);
         } else {
-            let xk = kept_first(x, &kept, axes);
+            let xk = ordered(x, &kept, axes);
             two_pass_moments(red.skipna, &xk.view(), &red_shape, &out_shape, false, &mut p);
         }
         return p;
@@ -605,7 +606,7 @@ fn reduce_view<T: Element>(red: Reduction, x: ArrayViewD<'_, T>, axes: &[usize],
         }
     } else {
         // Loop over kept positions, fold each reduced sub-array (contiguous) into one slot.
-        let xk = kept_first(x, &kept, axes);
+        let xk = ordered(x, &kept, axes);
         for kidx in crate::chunks::grid_indices(&out_shape) {
             let mut v = xk.view();
             for &k in kidx.iter() {

@@ -65,7 +65,9 @@ fn index_runs(
 /// Sources and stages need nothing (they are leaves of a pull).
 pub fn requirements(node: &NodeRef, region: &Region) -> Vec<(NodeRef, Region)> {
     match &node.op {
-        Op::Source(_) | Op::Reduce { .. } | Op::GroupReduce { .. } | Op::MapBlocks { .. } => vec![],
+        Op::Source(_) | Op::Reduce { .. } | Op::GroupReduce { .. } | Op::PairReduce { .. } | Op::MapBlocks { .. } => {
+            vec![]
+        }
         Op::Unary(_, x) | Op::Scalar { input: x, .. } | Op::Rechunk(x) => vec![(x.clone(), region.clone())],
         Op::Binary(_, a, b) => {
             vec![
@@ -269,7 +271,11 @@ impl<'a> Evaluator<'a> {
                     concat_blocks(axis, &inputs)
                 }
             }
-            Op::Source(_) | Op::Reduce { .. } | Op::GroupReduce { .. } | Op::MapBlocks { .. } => unreachable!(),
+            Op::Source(_)
+            | Op::Reduce { .. }
+            | Op::GroupReduce { .. }
+            | Op::PairReduce { .. }
+            | Op::MapBlocks { .. } => unreachable!(),
         })
     }
 

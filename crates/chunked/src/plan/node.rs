@@ -12,6 +12,7 @@ use crate::chunks::{Chunks, unify_axis};
 use crate::dtype::DType;
 use crate::error::{ChunkedError, Result};
 use crate::kernels::elementwise::{BinaryOp, Scalar, UnaryOp};
+use crate::kernels::pair::PairStat;
 use crate::kernels::reduce::Reduction;
 use crate::source::ChunkSource;
 
@@ -150,6 +151,19 @@ pub enum Op {
         /// number of groups
         ngroups: usize,
     },
+    /// A statistic of two arrays of the same shape along some axes (removed from the result).
+    PairReduce {
+        /// the first array (the truth, for [`PairStat::R2`])
+        a: NodeRef,
+        /// the second array
+        b: NodeRef,
+        /// what is computed
+        stat: PairStat,
+        /// leave out the pairs where either value is NaN
+        skipna: bool,
+        /// the reduced axes, sorted
+        axes: Vec<usize>,
+    },
     /// A user function applied to every chunk.
     MapBlocks {
         /// the input
@@ -200,7 +214,7 @@ impl Node {
             | Op::Reduce { input: x, .. }
             | Op::GroupReduce { input: x, .. }
             | Op::MapBlocks { input: x, .. } => vec![x],
-            Op::Binary(_, a, b) => vec![a, b],
+            Op::Binary(_, a, b) | Op::PairReduce { a, b, .. } => vec![a, b],
             Op::Where(c, a, b) => vec![c, a, b],
             Op::Concat(xs, _) => xs.iter().collect(),
         }
@@ -209,7 +223,7 @@ impl Node {
     /// True for nodes whose chunks are computed by their own tasks (reductions, map_blocks)
     /// rather than pulled through by their consumers.
     pub fn is_stage(&self) -> bool {
-        matches!(self.op, Op::Reduce { .. } | Op::GroupReduce { .. } | Op::MapBlocks { .. })
+        matches!(self.op, Op::Reduce { .. } | Op::GroupReduce { .. } | Op::PairReduce { .. } | Op::MapBlocks { .. })
     }
 
     /// True for elementwise nodes (the ones fused into a read).
@@ -236,6 +250,7 @@ impl Node {
             Op::GroupReduce { red, axis, ngroups, .. } => {
                 format!("grouped {} along axis {axis} into {ngroups} groups", red.op.name(red.skipna))
             }
+            Op::PairReduce { stat, skipna, axes, .. } => format!("{} of a pair over axes {axes:?}", stat.name(*skipna)),
             Op::MapBlocks { name, .. } => format!("map_blocks {name}"),
         }
     }
@@ -259,6 +274,7 @@ impl Node {
             Op::Rechunk(_) => "rechunk".into(),
             Op::Reduce { red, .. } => red.op.name(red.skipna).replace(['(', ')', '='], ""),
             Op::GroupReduce { red, .. } => format!("group-{}", red.op.name(red.skipna)).replace(['(', ')', '='], ""),
+            Op::PairReduce { stat, skipna, .. } => stat.name(*skipna).replace(['(', ')', '='], ""),
             Op::MapBlocks { name, .. } => format!("map_blocks-{name}"),
         }
     }
@@ -602,6 +618,32 @@ pub fn group_reduce(x: &NodeRef, red: Reduction, axis: usize, labels: Arc<[i64]>
     Ok(make(Op::GroupReduce { input: x.clone(), red, axis, labels, ngroups }, shape, chunks, dtype))
 }
 
+/// A statistic of the pairs `(a, b)` along `axes`; `a` and `b` must have the same shape (their
+/// chunks may differ: the tasks follow `a`'s).
+///
+/// # Errors
+/// The argument errors named in [`ChunkedError`], with the shapes or axes involved.
+pub fn pair_reduce(a: &NodeRef, b: &NodeRef, stat: PairStat, skipna: bool, axes: &[usize]) -> Result<NodeRef> {
+    let name = stat.name(skipna);
+    if a.shape != b.shape {
+        return Err(ChunkedError::arg(
+            &name,
+            format!("needs two arrays of the same shape, got {:?} and {:?}", a.shape, b.shape),
+        ));
+    }
+    let mut axes = axes.to_vec();
+    axes.sort_unstable();
+    axes.dedup();
+    for &d in &axes {
+        check_axis(&name, a, d)?;
+    }
+    let kept: Vec<usize> = (0..a.shape.len()).filter(|d| !axes.contains(d)).collect();
+    let shape = kept.iter().map(|&d| a.shape[d]).collect::<Vec<_>>();
+    let chunks = Chunks::from_axes(&shape, kept.iter().map(|&d| a.chunks.axis(d).to_vec()).collect())?;
+    let dtype = PairStat::out_dtype(a.dtype, b.dtype);
+    Ok(make(Op::PairReduce { a: a.clone(), b: b.clone(), stat, skipna, axes }, shape, chunks, dtype))
+}
+
 /// Apply a function to every block; it must keep the block's shape and return `dtype`.
 pub fn map_blocks(x: &NodeRef, name: &str, dtype: DType, f: BlockFn) -> NodeRef {
     make(Op::MapBlocks { input: x.clone(), name: name.to_string(), f }, x.shape.clone(), x.chunks.clone(), dtype)
@@ -634,6 +676,7 @@ pub fn with_inputs(node: &NodeRef, inputs: Vec<NodeRef>) -> Result<NodeRef> {
         Op::GroupReduce { red, axis, labels, ngroups, .. } => {
             group_reduce(i(0), *red, *axis, labels.clone(), *ngroups)?
         }
+        Op::PairReduce { stat, skipna, axes, .. } => pair_reduce(i(0), i(1), *stat, *skipna, axes)?,
         Op::MapBlocks { name, f, .. } => map_blocks(i(0), name, node.dtype, f.clone()),
     })
 }

@@ -155,6 +155,11 @@ impl Optimizer {
                 let inner = self.index(x, kept[axis], ix)?;
                 node::reduce(&inner, *red, axes)
             }
+            Op::PairReduce { a, b, stat, skipna, axes } => {
+                let kept: Vec<usize> = (0..a.shape.len()).filter(|d| !axes.contains(d)).collect();
+                let (ia, ib) = (self.index(a, kept[axis], ix)?, self.index(b, kept[axis], ix)?);
+                node::pair_reduce(&ia, &ib, *stat, *skipna, axes)
+            }
             Op::GroupReduce { input: x, red, axis: g, labels, ngroups } if *g != axis => {
                 let inner = self.index(x, axis, ix)?;
                 node::group_reduce(&inner, *red, *g, Arc::clone(labels), *ngroups)
