@@ -27,6 +27,7 @@
 use std::time::Instant;
 
 use anyhow::Context;
+use cumulus_chunked::block::row_major_vec;
 use cumulus_chunked::{BinaryOp, Block, ChunkedArray, Chunks, ComputeOptions, DType};
 use cumulus_labeled::{DataArray, Isel, Variable};
 use cumulus_skill::{MetricOptions, mae, pearson_r, rmse};
@@ -178,7 +179,7 @@ pub fn child(args: &BenchArgs, opts: &ComputeOptions, threads: usize, out: &mut 
     // Timed: the label, the noisy forecast, the metrics over time, then over lat/lon.
     let label = lazy.compute_with(opts)?;
     let label_s = t0.elapsed().as_secs_f64();
-    let values: Vec<f32> = label.values()?.as_array::<f32>().context("the label is float32")?.iter().copied().collect();
+    let values = row_major_vec(label.values()?.as_array::<f32>().context("the label is float32")?.view());
     let pred = predict(&label, &values, SEED, threads)?;
     let prep = t0.elapsed().as_secs_f64();
     out["label_s"] = json!(label_s);

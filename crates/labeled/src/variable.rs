@@ -5,6 +5,7 @@ use std::ops::{Range, RangeInclusive};
 use std::sync::Arc;
 
 use cumulus_chunked::plan::node::AxisIndex;
+use cumulus_chunked::block::row_major_vec;
 use cumulus_chunked::{Block, ChunkedArray, Chunks, DType};
 
 use crate::error::{LabeledError, Result};
@@ -165,12 +166,12 @@ impl Variable {
 
 /// A block's values as `f64`.
 pub fn block_f64(b: &Block) -> Vec<f64> {
-    b.cast(DType::F64).as_array::<f64>().map(|a| a.iter().copied().collect()).unwrap_or_default()
+    b.cast_cow(DType::F64).as_array::<f64>().map(|a| row_major_vec(a.view())).unwrap_or_default()
 }
 
 /// A block's values as `i64`.
 pub fn block_i64(b: &Block) -> Vec<i64> {
-    b.cast(DType::I64).as_array::<i64>().map(|a| a.iter().copied().collect()).unwrap_or_default()
+    b.cast_cow(DType::I64).as_array::<i64>().map(|a| row_major_vec(a.view())).unwrap_or_default()
 }
 
 /// How `isel` picks along one dimension (positions).

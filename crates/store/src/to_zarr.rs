@@ -269,7 +269,8 @@ pub(crate) fn encode_block<T: StoreElement + BlockElement>(
     {
         let x = f64::unwrap(block.into_dtype(EngineDType::F64)).unwrap_or_else(|_| unreachable!("converted to f64"));
         let mut out = Vec::with_capacity(x.len());
-        for &v in x.as_standard_layout().iter() {
+        let xs = x.as_standard_layout();
+        for &v in xs.as_slice().unwrap_or_else(|| unreachable!("standard layout")) {
             out.push(T::cast_f64(enc.encode(v)?));
         }
         ArrayD::from_shape_vec(x.shape(), out).map_err(|e| e.to_string())?
@@ -280,7 +281,7 @@ pub(crate) fn encode_block<T: StoreElement + BlockElement>(
     match pad_to {
         Some(target) => pad_chunk(a.view(), target, fill)
             .ok_or_else(|| format!("a block of shape {:?} does not fit a chunk of shape {target:?}", a.shape())),
-        None => Ok(a.as_standard_layout().iter().copied().collect()),
+        None => Ok(cumulus_chunked::block::row_major_vec(a.view())),
     }
 }
 
