@@ -4,8 +4,8 @@
 use std::ops::{Range, RangeInclusive};
 use std::sync::Arc;
 
-use cumulus_chunked::plan::node::AxisIndex;
 use cumulus_chunked::block::row_major_vec;
+use cumulus_chunked::plan::node::AxisIndex;
 use cumulus_chunked::{Block, ChunkedArray, Chunks, DType};
 
 use crate::error::{LabeledError, Result};

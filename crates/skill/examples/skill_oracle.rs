@@ -19,9 +19,7 @@
 
 use cumulus_chunked::ChunkedArray;
 use cumulus_labeled::{DataArray, Dims, Variable};
-use cumulus_skill::{
-    Contingency, MetricOptions, SkillError, brier_score, mae, me, mse, pearson_r, r2, rmse, roc_auc, spearman_r,
-};
+use cumulus_skill::{Contingency, MetricOptions, SkillError, brier_score, roc_auc, spearman_r};
 use ndarray::{ArrayD, IxDyn};
 use serde_json::{Map, Value, json};
 
@@ -83,15 +81,7 @@ fn main() -> Result<(), SkillError> {
         .with_coord("y", Variable::from_vec("y", YS.to_vec()))?;
 
     let mut out = Map::new();
-    type Metric = fn(&DataArray, &DataArray, Dims, &MetricOptions) -> Result<DataArray, SkillError>;
-    let metrics: [(&str, Metric); 6] = [
-        ("rmse", |a, b, d, o| rmse(a, b, d, o)),
-        ("mse", |a, b, d, o| mse(a, b, d, o)),
-        ("mae", |a, b, d, o| mae(a, b, d, o)),
-        ("me", |a, b, d, o| me(a, b, d, o)),
-        ("pearson_r", |a, b, d, o| pearson_r(a, b, d, o)),
-        ("r2", |a, b, d, o| r2(a, b, d, o)),
-    ];
+    let metrics = cumulus_skill::deterministic::METRICS;
     let plain = MetricOptions::new();
     let skip = MetricOptions::new().skipna(true);
     for (name, f) in metrics {

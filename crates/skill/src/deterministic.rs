@@ -249,6 +249,32 @@ pub fn r2(a: &DataArray, b: &DataArray, dims: impl Into<Dims>, opts: &MetricOpti
     Ok(finish(&(&ratio * -1.0) + 1.0, "r2"))
 }
 
+/// A deterministic metric as a function: `(a, b, dims, options)`.
+pub type Metric = fn(&DataArray, &DataArray, Dims, &MetricOptions) -> Result<DataArray>;
+
+/// The lazy deterministic metrics by their xskillscore names, to loop over (as one would over
+/// `getattr(xs, name)`): `rmse`, `mse`, `mae`, `me`, `pearson_r`, `r2`.
+///
+/// ```
+/// use cumulus_labeled::{DataArray, Variable};
+/// use cumulus_skill::{MetricOptions, deterministic::METRICS};
+/// let a = DataArray::new("a", Variable::from_vec("time", vec![1.0_f64, 2.0, 4.0]));
+/// let b = DataArray::new("b", Variable::from_vec("time", vec![1.0_f64, 3.0, 4.0]));
+/// for (name, metric) in METRICS {
+///     let v = metric(&a, &b, "time".into(), &MetricOptions::new())?.item()?;
+///     println!("{name}: {v:.3}");
+/// }
+/// # Ok::<(), cumulus_skill::SkillError>(())
+/// ```
+pub const METRICS: [(&str, Metric); 6] = [
+    ("rmse", |a, b, d, o| rmse(a, b, d, o)),
+    ("mse", |a, b, d, o| mse(a, b, d, o)),
+    ("mae", |a, b, d, o| mae(a, b, d, o)),
+    ("me", |a, b, d, o| me(a, b, d, o)),
+    ("pearson_r", |a, b, d, o| pearson_r(a, b, d, o)),
+    ("r2", |a, b, d, o| r2(a, b, d, o)),
+];
+
 /// Spearman's rank correlation over `dims`: Pearson's r of the ranks (ties share their mean
 /// rank). With `skipna = true` the NaN pairs are left out before ranking (as xskillscore with
 /// bottleneck's `nanrankdata`; without bottleneck, xskillscore gives NaN for any slice with a
