@@ -477,8 +477,8 @@ fn execute(graph: &TaskGraph, task: &Task, inputs: Vec<(usize, Value)>, cache: &
         Action::PairPartial { a, b, region, skipna, axes } => {
             let sv = stage_values(graph, &inputs);
             let mut ev = Evaluator::new(&sv).with_cache(cache).with_shared_chunks(&graph.shared_chunks);
-            let (x, y) = (ev.eval(a, region)?, ev.eval(b, region)?);
-            Ok(Value::Pair(Arc::new(PairPartial::from_blocks(*skipna, &x, &y, axes))))
+            let xy = ev.eval_all(&[a, b], region)?;
+            Ok(Value::Pair(Arc::new(PairPartial::from_blocks(*skipna, &xy[0], &xy[1], axes))))
         }
         Action::PairAggregate { stat, dtype, shape } => {
             let p = merged_pairs(inputs).unwrap_or_else(|| PairPartial::empty(shape));

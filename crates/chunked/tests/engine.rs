@@ -362,3 +362,18 @@ fn pair_statistics_of_the_same_inputs_share_one_pass_and_match_their_formulas() 
     let msg = e.unwrap_err().to_string();
     assert!(msg.contains("[40, 8]") && msg.contains("[5, 8]"), "{msg}");
 }
+
+#[test]
+fn a_pair_of_two_functions_of_one_source_reads_each_chunk_once() {
+    use cumulus_chunked::PairStat;
+    let src = counting(&[40, 8], &[10, 8], None);
+    let x = ChunkedArray::from_source(src.clone()).unwrap();
+    let doubled = (&x * 2.0) + 1.0;
+    let r = x.pair_reduce(&doubled, PairStat::Correlation, [0], false).unwrap().compute().unwrap();
+    // Both inputs of every leaf come from the same chunk: read once, not twice.
+    assert_eq!(src.reads.load(Ordering::Relaxed), 4);
+    // An increasing linear map: r = 1 in every column.
+    for v in r.as_array::<f32>().unwrap() {
+        assert!((v - 1.0).abs() < 1e-6, "{v}");
+    }
+}

@@ -115,8 +115,10 @@ impl Prepared {
     }
 
     /// The engine's one-pass pair statistic, when there are no weights (`None` otherwise).
-    /// Every metric of the same pair over the same dimensions, computed together, shares one
-    /// pass over the data.
+    /// Metrics of the same two float arrays that are already aligned (same dimensions in the
+    /// same order, same labels) over the same dimensions, computed together, share one pass
+    /// over the data. Inputs that need a cast or an alignment get new plan nodes in every
+    /// metric call, so their metrics are correct but do not share the pass.
     fn pair_stat(&self, stat: PairStat) -> Result<Option<DataArray>> {
         if self.w.is_some() {
             return Ok(None);

@@ -4,8 +4,9 @@
 //!
 //! A [`PairPartial`] holds, per output position, the co-moments of the pairs `(a, b)` seen so
 //! far: their number `n`, the means `ā` and `b̄`, the sums of squared deviations `Σ(a−ā)²`,
-//! `Σ(b−b̄)²`, the co-deviation `Σ(a−ā)(b−b̄)`, the squared deviations of the error
-//! `Σ((a−b)−(ā−b̄))²` and the absolute error `Σ|a−b|`. A block is reduced in two passes
+//! `Σ(b−b̄)²`, the co-deviation `Σ(a−ā)(b−b̄)`, the squared error `Σ(a−b)²` and the absolute
+//! error `Σ|a−b|`. The errors are summed directly (not derived from the deviations), so an
+//! infinite input gives an infinite mean squared error, as in xskillscore. A block is reduced in two passes
 //! (sums, then deviations from the block's own means: no division per element, so the loops
 //! vectorize), and states merge with Chan's formulas, so the result does not depend on the
 //! chunking beyond rounding. Every [`PairStat`] is a function of that state.
@@ -35,7 +36,8 @@ pub enum PairStat {
     MeanSquaredError,
     /// mean of `|a − b|`
     MeanAbsoluteError,
-    /// covariance with `ddof` delta degrees of freedom (xarray's `xr.cov`)
+    /// covariance with `ddof` delta degrees of freedom; NaN when there are no more pairs than
+    /// `ddof` (xarray's `xr.cov` always leaves NaN pairs out: `skipna = true` here)
     Covariance(u32),
     /// Pearson's correlation, not clipped (xarray's `xr.corr`); NaN when either input is
     /// constant
@@ -76,7 +78,7 @@ pub struct PairPartial {
     m2a: Vec<f64>,
     m2b: Vec<f64>,
     cab: Vec<f64>,
-    m2e: Vec<f64>,
+    sse: Vec<f64>,
     sae: Vec<f64>,
 }
 
@@ -93,7 +95,7 @@ impl PairPartial {
             m2a: z(),
             m2b: z(),
             cab: z(),
-            m2e: z(),
+            sse: z(),
             sae: z(),
         }
     }
@@ -136,7 +138,7 @@ impl PairPartial {
                 self.m2a[k] = o.m2a[k];
                 self.m2b[k] = o.m2b[k];
                 self.cab[k] = o.cab[k];
-                self.m2e[k] = o.m2e[k];
+                self.sse[k] = o.sse[k];
                 self.sae[k] = o.sae[k];
                 continue;
             }
@@ -148,7 +150,7 @@ impl PairPartial {
             self.m2a[k] += o.m2a[k] + da * da * f;
             self.m2b[k] += o.m2b[k] + db * db * f;
             self.cab[k] += o.cab[k] + da * db * f;
-            self.m2e[k] += o.m2e[k] + (da - db) * (da - db) * f;
+            self.sse[k] += o.sse[k];
             self.sae[k] += o.sae[k];
             self.n[k] = n;
         }
@@ -166,14 +168,14 @@ impl PairPartial {
             let me = self.ma[k] - self.mb[k];
             match stat {
                 PairStat::MeanError => me,
-                PairStat::MeanSquaredError => self.m2e[k] / n + me * me,
+                PairStat::MeanSquaredError => self.sse[k] / n,
                 PairStat::MeanAbsoluteError => self.sae[k] / n,
                 PairStat::Covariance(d) => {
                     let dof = n - f64::from(d);
                     if dof > 0.0 { self.cab[k] / dof } else { f64::NAN }
                 }
                 PairStat::Correlation => self.cab[k] / (self.m2a[k] * self.m2b[k]).sqrt(),
-                PairStat::R2 => 1.0 - (self.m2e[k] + n * me * me) / self.m2a[k],
+                PairStat::R2 => 1.0 - self.sse[k] / self.m2a[k],
             }
         };
         let values: Vec<f64> = (0..self.n.len()).map(at).collect();
@@ -238,18 +240,18 @@ fn slabs<T: Element, const SKIP: bool>(x: &[T], y: &[T], k: usize, p: &mut PairP
     }
     let (ma, mb) = (&p.ma[..k], &p.mb[..k]);
     let (m2a, m2b, cab) = (&mut p.m2a[..k], &mut p.m2b[..k], &mut p.cab[..k]);
-    let (m2e, sae) = (&mut p.m2e[..k], &mut p.sae[..k]);
+    let (sse, sae) = (&mut p.sse[..k], &mut p.sae[..k]);
     for (xs, ys) in x.chunks_exact(k).zip(y.chunks_exact(k)) {
         for j in 0..k {
             let (u, v, ok) = load::<T, SKIP>(xs[j], ys[j]);
             let da = if ok { u - ma[j] } else { 0.0 };
             let db = if ok { v - mb[j] } else { 0.0 };
-            let e = da - db;
+            let e = if ok { u - v } else { 0.0 };
             m2a[j] += da * da;
             m2b[j] += db * db;
             cab[j] += da * db;
-            m2e[j] += e * e;
-            sae[j] += if ok { (u - v).abs() } else { 0.0 };
+            sse[j] += e * e;
+            sae[j] += e.abs();
         }
     }
 }
@@ -265,19 +267,19 @@ fn run<T: Element, const SKIP: bool>(x: &[T], y: &[T], k: usize, p: &mut PairPar
     }
     let c = if n > 0.0 { n } else { 1.0 };
     let (ma, mb) = (sa / c, sb / c);
-    let (mut m2a, mut m2b, mut cab, mut m2e, mut sae) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut m2a, mut m2b, mut cab, mut sse, mut sae) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (&u, &v) in x.iter().zip(y) {
         let (u, v, ok) = load::<T, SKIP>(u, v);
         let da = if ok { u - ma } else { 0.0 };
         let db = if ok { v - mb } else { 0.0 };
-        let e = da - db;
+        let e = if ok { u - v } else { 0.0 };
         m2a += da * da;
         m2b += db * db;
         cab += da * db;
-        m2e += e * e;
-        sae += if ok { (u - v).abs() } else { 0.0 };
+        sse += e * e;
+        sae += e.abs();
     }
-    (p.n[k], p.ma[k], p.mb[k], p.m2a[k], p.m2b[k], p.cab[k], p.m2e[k], p.sae[k]) = (n, ma, mb, m2a, m2b, cab, m2e, sae);
+    (p.n[k], p.ma[k], p.mb[k], p.m2a[k], p.m2b[k], p.cab[k], p.sse[k], p.sae[k]) = (n, ma, mb, m2a, m2b, cab, sse, sae);
 }
 
 #[cfg(test)]
@@ -414,6 +416,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_infinite_error_gives_infinite_mse_as_in_xskillscore() {
+        // xskillscore: mse = mean([1, inf]) = inf, r2 = 1 - inf / 0.5 = -inf, mae = inf.
+        let a = block(&[2], vec![1.0, 2.0]);
+        let b = block(&[2], vec![0.0, f64::INFINITY]);
+        let p = PairPartial::from_blocks(false, &a, &b, &[0]);
+        assert_eq!(vals(&p.finalize(PairStat::MeanSquaredError, DType::F64)), vec![f64::INFINITY]);
+        assert_eq!(vals(&p.finalize(PairStat::MeanAbsoluteError, DType::F64)), vec![f64::INFINITY]);
+        assert_eq!(vals(&p.finalize(PairStat::R2, DType::F64)), vec![f64::NEG_INFINITY]);
+        assert_eq!(vals(&p.finalize(PairStat::MeanError, DType::F64)), vec![f64::NEG_INFINITY]);
     }
 
     #[test]

@@ -152,11 +152,11 @@ pub struct Evaluator<'a> {
     shared_chunks: Option<&'a std::collections::HashSet<(usize, Vec<usize>)>>,
 }
 
-/// Nodes reachable more than once from `root` without crossing a stage.
-fn shared_nodes(root: &NodeRef) -> std::collections::HashSet<u64> {
+/// Nodes reachable more than once from `roots` (together) without crossing a stage.
+fn shared_nodes(roots: &[&NodeRef]) -> std::collections::HashSet<u64> {
     let mut seen = std::collections::HashSet::new();
     let mut shared = std::collections::HashSet::new();
-    let mut stack = vec![root.clone()];
+    let mut stack: Vec<NodeRef> = roots.iter().map(|r| (*r).clone()).collect();
     while let Some(n) = stack.pop() {
         if !seen.insert(n.id) {
             shared.insert(n.id);
@@ -193,7 +193,7 @@ impl<'a> Evaluator<'a> {
     /// A failing source chunk, with the source's name and chunk index.
     pub fn eval(&mut self, node: &NodeRef, region: &Region) -> Result<Block> {
         if self.shared.is_none() {
-            self.shared = Some(shared_nodes(node));
+            self.shared = Some(shared_nodes(&[node]));
         }
         let shared = self.shared.as_ref().is_some_and(|s| s.contains(&node.id));
         if shared && let Some(b) = self.memo.get(&(node.id, region.clone())) {
@@ -204,6 +204,18 @@ impl<'a> Evaluator<'a> {
             self.memo.insert((node.id, region.clone()), out.clone());
         }
         Ok(out)
+    }
+
+    /// Produce the same `region` of several nodes, evaluating what they have in common once
+    /// (a pair reduction's two inputs that both read the same source, for example).
+    ///
+    /// # Errors
+    /// As [`Evaluator::eval`].
+    pub fn eval_all(&mut self, nodes: &[&NodeRef], region: &Region) -> Result<Vec<Block>> {
+        if self.shared.is_none() {
+            self.shared = Some(shared_nodes(nodes));
+        }
+        nodes.iter().map(|n| self.eval(n, region)).collect()
     }
 
     fn eval_uncached(&mut self, node: &NodeRef, region: &Region) -> Result<Block> {
